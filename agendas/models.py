@@ -1,0 +1,375 @@
+import dataclasses
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committees.models import Committee, Membership, Person
+from sessions.models import Session
+
+
+class AgendaPoint(models.Model):
+    """A numbered point of a session's agenda (orden del día)."""
+
+    class Kind(models.TextChoices):
+        PROCEDURAL = "procedural", _("Trámite")
+        INFORMATIVE = "informative", _("Informativo")
+        APPROVAL = "approval", _("Para aprobación")
+        GENERAL_MATTERS = "general_matters", _("Asuntos generales")
+        CLOSING = "closing", _("Clausura")
+
+    class Standard(models.TextChoices):
+        """Which standard point of its kind of session this is (blank: a specific point)."""
+
+        NONE = "", _("Punto específico")
+        AGENDA = "agenda", _("Aprobación del orden del día")
+        PREVIOUS_ACTA = "previous_acta", _("Aprobación del acta anterior")
+        AGREEMENTS_FOLLOW_UP = "agreements_follow_up", _("Seguimiento de acuerdos")
+        MONTHLY_PROGRESS = "monthly_progress", _("Avance del mes anterior")
+        BIMONTHLY_INFORME = "bimonthly_informe", _("Informe bimestral")
+        FINAL_INFORME = "final_informe", _("Informe final")
+        INSTALLATION = "installation", _("Instalación del órgano")
+        WORK_PLAN = "work_plan", _("Plan de trabajo y calendario")
+        GENERAL_MATTERS = "general_matters", _("Asuntos generales")
+        SUMMARY_AND_CLOSING = "summary_and_closing", _("Resumen y clausura")
+        COMMITTEE_CLOSING = "committee_closing", _("Clausura del órgano")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("sesión"), on_delete=models.CASCADE, related_name="points"
+    )
+    position = models.PositiveSmallIntegerField(_("número de punto"))
+    title = models.CharField(_("título"), max_length=1000)
+    description = models.TextField(_("descripción"), blank=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    standard = models.CharField(
+        _("punto estándar"), max_length=24, choices=Standard.choices, blank=True
+    )
+    presenter = models.CharField(_("presenta"), max_length=200, blank=True)
+    minutes = models.TextField(_("desarrollo del punto"), blank=True)
+    approves_acta_of = models.ForeignKey(
+        Session,
+        verbose_name=_("aprueba el acta de"),
+        on_delete=models.PROTECT,
+        related_name="acta_approval_points",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("punto del orden del día")
+        verbose_name_plural = _("puntos del orden del día")
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"],
+                name="point_unique_position_per_session",
+                violation_error_message=_("Ya hay un punto con ese número en esta sesión."),
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="point_position_positive",
+                violation_error_message=_("Los puntos se numeran a partir de 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+    def clean(self):
+        if self.approves_acta_of_id and self.session_id:
+            earlier = self.approves_acta_of
+            if earlier.committee_id != self.session.committee_id:
+                raise ValidationError(
+                    {"approves_acta_of": _("El acta debe ser de una sesión del mismo órgano.")}
+                )
+            if earlier.date >= self.session.date:
+                raise ValidationError(
+                    {"approves_acta_of": _("Solo se aprueba el acta de una sesión anterior.")}
+                )
+
+    @property
+    def is_votable(self) -> bool:
+        return self.kind == self.Kind.APPROVAL
+
+    @property
+    def result(self) -> "VoteResult":
+        """The outcome of the point's vote, computed from the votes (prefetch ``votes``)."""
+        return VoteResult.from_senses([vote.sense for vote in self.votes.all()])
+
+
+@dataclasses.dataclass(frozen=True)
+class VoteResult:
+    """The count of a roll-call vote and what it means."""
+
+    in_favour: int
+    against: int
+    abstentions: int
+
+    @classmethod
+    def from_senses(cls, senses) -> "VoteResult":
+        senses = list(senses)
+        return cls(
+            in_favour=senses.count(Vote.Sense.FOR),
+            against=senses.count(Vote.Sense.AGAINST),
+            abstentions=senses.count(Vote.Sense.ABSTAIN),
+        )
+
+    @property
+    def total(self) -> int:
+        return self.in_favour + self.against + self.abstentions
+
+    @property
+    def is_tie(self) -> bool:
+        return self.total > 0 and self.in_favour == self.against
+
+    @property
+    def is_approved(self) -> bool:
+        # A majority of the members who voted; a tie is flagged and never decided here.
+        return self.in_favour * 2 > self.total
+
+    @property
+    def label(self) -> str:
+        if self.total == 0:
+            return str(_("Sin votación"))
+        if self.is_tie:
+            return str(_("Empate"))
+        if self.in_favour == self.total:
+            return str(_("Aprobado por unanimidad"))
+        if self.is_approved:
+            return str(_("Aprobado por mayoría"))
+        return str(_("No aprobado"))
+
+
+def document_upload_to(document: "Document", filename: str) -> str:
+    return f"documents/{document.point.session.committee.slug}/{document.point.session_id}/{filename}"
+
+
+class Document(models.Model):
+    """A file presented under an agenda point."""
+
+    point = models.ForeignKey(
+        AgendaPoint,
+        verbose_name=_("punto"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    title = models.CharField(_("título"), max_length=300)
+    file = models.FileField(_("archivo"), upload_to=document_upload_to, max_length=500)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("tamaño (bytes)"), editable=False, default=0)
+    uploaded_at = models.DateTimeField(_("cargado el"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cargado por"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("documento")
+        verbose_name_plural = _("documentos")
+        ordering = ["point", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.sha256:
+            digest = hashlib.sha256()
+            self.file.open("rb")
+            self.file.seek(0)
+            for chunk in self.file.chunks():
+                digest.update(chunk)
+            self.file.seek(0)
+            self.sha256 = digest.hexdigest()
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
+
+class Vote(models.Model):
+    """How one member with vote voted on an agenda point."""
+
+    class Sense(models.TextChoices):
+        FOR = "for", _("A favor")
+        AGAINST = "against", _("En contra")
+        ABSTAIN = "abstain", _("Abstención")
+
+    point = models.ForeignKey(
+        AgendaPoint, verbose_name=_("punto"), on_delete=models.CASCADE, related_name="votes"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("integrante"),
+        on_delete=models.PROTECT,
+        related_name="votes",
+    )
+    sense = models.CharField(_("sentido"), max_length=10, choices=Sense.choices)
+    cast_at = models.DateTimeField(_("emitido el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voto")
+        verbose_name_plural = _("votos")
+        ordering = ["point", "membership__person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "membership"],
+                name="vote_once_per_point",
+                violation_error_message=_("Esta persona ya votó este punto."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.person}: {self.get_sense_display()}"
+
+    def clean(self):
+        if not (self.point_id and self.membership_id):
+            return
+        session = self.point.session
+        if not self.point.is_votable:
+            raise ValidationError(_("Solo se votan los puntos para aprobación."))
+        if self.membership.committee_id != session.committee_id:
+            raise ValidationError(
+                {"membership": _("Esta persona no forma parte del órgano de la sesión.")}
+            )
+        if not self.membership.has_vote:
+            raise ValidationError(
+                {
+                    "membership": _(
+                        "Solo votan las y los integrantes con voz y voto; esta persona "
+                        "participa con voz, sin voto."
+                    )
+                }
+            )
+        if not self.membership.is_active_on(session.date):
+            raise ValidationError(
+                {"membership": _("El cargo de esta persona no estaba vigente el día de la "
+                                 "sesión.")}
+            )
+
+
+class Agreement(models.Model):
+    """An agreement (acuerdo) adopted under an agenda point, followed up until it is done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pendiente")
+        IN_PROGRESS = "in_progress", _("En proceso")
+        DONE = "done", _("Cumplido")
+        CANCELLED = "cancelled", _("Cancelado")
+
+    OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS)
+
+    # Stored, not derived through the point, so that the database can keep numbers unique
+    # per committee.
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("órgano colegiado"),
+        on_delete=models.CASCADE,
+        related_name="agreements",
+    )
+    point = models.ForeignKey(
+        AgendaPoint,
+        verbose_name=_("punto que lo adoptó"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    number = models.CharField(_("número"), max_length=80)
+    sequence = models.PositiveIntegerField(_("consecutivo"))
+    text = models.TextField(_("texto del acuerdo"))
+    responsible = models.ForeignKey(
+        Person,
+        verbose_name=_("responsable"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        null=True,
+        blank=True,
+    )
+    due_date = models.DateField(_("fecha compromiso"), null=True, blank=True)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("registrado el"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("acuerdo")
+        verbose_name_plural = _("acuerdos")
+        ordering = ["committee", "point__session__date", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "number"],
+                name="agreement_unique_number_per_committee",
+                violation_error_message=_("Ya existe un acuerdo con ese número en este órgano."),
+            ),
+        ]
+        indexes = [
+            # Follow-up lists and the home page: open agreements of a committee.
+            models.Index(fields=["committee", "status"], name="agreement_committee_status"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def clean(self):
+        if self.point_id and self.committee_id and (
+            self.point.session.committee_id != self.committee_id
+        ):
+            raise ValidationError(_("El punto que adopta el acuerdo es de otro órgano."))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or datetime.date.today()
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+
+class AgreementFollowUp(models.Model):
+    """A dated entry in the follow-up log of an agreement."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("acuerdo"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    date = models.DateField(_("fecha"))
+    note = models.TextField(_("seguimiento"))
+    new_status = models.CharField(
+        _("nuevo estado"), max_length=12, choices=Agreement.Status.choices, blank=True
+    )
+    at_point = models.ForeignKey(
+        AgendaPoint,
+        verbose_name=_("informado en el punto"),
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrado por"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("registrado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("seguimiento de acuerdo")
+        verbose_name_plural = _("seguimientos de acuerdos")
+        ordering = ["agreement", "date", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.agreement} — {self.date:%d/%m/%Y}"

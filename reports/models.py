@@ -1,0 +1,168 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agendas.models import AgendaPoint
+from committees.models import Committee
+from committees.spanish import capitalize_first, ordinal
+from sessions.models import Session
+
+
+class Acta(models.Model):
+    """The minutes of a held session: drafted, approved at a later session, published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Proyecto")
+        APPROVED = "approved", _("Aprobada")
+        PUBLISHED = "published", _("Publicada")
+
+    session = models.OneToOneField(
+        Session, verbose_name=_("sesión"), on_delete=models.PROTECT, related_name="acta"
+    )
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    body = models.TextField(_("texto del acta"), blank=True)
+    approved_at_point = models.ForeignKey(
+        AgendaPoint,
+        verbose_name=_("aprobada en el punto"),
+        on_delete=models.PROTECT,
+        related_name="approved_actas",
+        null=True,
+        blank=True,
+    )
+    approved_on = models.DateField(_("aprobada el"), null=True, blank=True)
+    snapshot = models.JSONField(
+        _("contenido congelado"), null=True, blank=True, editable=False
+    )
+    pdf = models.FileField(_("PDF aprobado"), upload_to="actas/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificada el"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("acta")
+        verbose_name_plural = _("actas")
+        ordering = ["session__date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | Q(approved_on__isnull=False, approved_at_point__isnull=False),
+                name="acta_approval_recorded",
+                violation_error_message=_(
+                    "Un acta aprobada indica la sesión, el punto y la fecha de su aprobación."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Acta de la {self.session.reference}"
+
+    def clean(self):
+        if self.session_id and not self.session.has_acta:
+            raise ValidationError(
+                _("Las reuniones formales de trabajo no levantan acta de sesión.")
+            )
+        if self.approved_at_point_id and self.session_id:
+            approving_session = self.approved_at_point.session
+            if approving_session.committee_id != self.session.committee_id or (
+                approving_session.date <= self.session.date
+            ):
+                raise ValidationError(
+                    {
+                        "approved_at_point": _(
+                            "El acta se aprueba en una sesión posterior del mismo órgano."
+                        )
+                    }
+                )
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class Informe(models.Model):
+    """An activity report of a committee: bimonthly or final."""
+
+    class Kind(models.TextChoices):
+        BIMONTHLY = "bimonthly", _("Informe bimestral")
+        FINAL = "final", _("Informe final")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Proyecto")
+        PRESENTED = "presented", _("Presentado")
+        PUBLISHED = "published", _("Publicado")
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("órgano colegiado"),
+        on_delete=models.PROTECT,
+        related_name="informes",
+    )
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("número"), null=True, blank=True)
+    period_start = models.DateField(_("inicio del periodo"))
+    period_end = models.DateField(_("fin del periodo"))
+    narrative = models.TextField(_("narrativa"), blank=True)
+    plans = models.TextField(_("actividades previstas para el siguiente periodo"), blank=True)
+    recommendations = models.TextField(_("recomendaciones"), blank=True)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    presented_at_point = models.ForeignKey(
+        AgendaPoint,
+        verbose_name=_("presentado en el punto"),
+        on_delete=models.PROTECT,
+        related_name="presented_informes",
+        null=True,
+        blank=True,
+    )
+    presented_on = models.DateField(_("presentado el"), null=True, blank=True)
+    pdf = models.FileField(_("PDF presentado"), upload_to="informes/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("informe")
+        verbose_name_plural = _("informes")
+        ordering = ["committee", "period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="informe_period_end_after_start",
+                violation_error_message=_(
+                    "El fin del periodo no puede ser anterior a su inicio."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="final") | Q(number__gte=1),
+                name="informe_bimonthly_numbered",
+                violation_error_message=_("Un informe bimestral lleva número (1, 2, 3…)."),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "kind", "number"],
+                name="informe_unique_number",
+                violation_error_message=_("Ya existe un informe con ese número en este órgano."),
+            ),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(kind="final"),
+                name="informe_one_final",
+                violation_error_message=_("Este órgano ya tiene su informe final."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} — {self.committee.short_name}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == self.Kind.FINAL:
+            return "Informe final de actividades"
+        nth = ordinal(self.number or 1, feminine=False, apocope=True)
+        return capitalize_first(f"{nth} informe de actividades")
