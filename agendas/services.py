@@ -1,0 +1,305 @@
+"""Workflows on agendas: the standard points of each kind of session, inserting, reordering."""
+
+import dataclasses
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from committees.models import Committee
+from committees.spanish import add_months, month_name, months_between, ordinal
+from sessions.models import Session
+from sessions.services import next_session_number, renumber_sessions
+
+from .models import AgendaPoint
+
+Kind = AgendaPoint.Kind
+Standard = AgendaPoint.Standard
+
+# Points that stay at the end of the agenda: specific points are inserted before them.
+TRAILING_STANDARDS = (
+    Standard.GENERAL_MATTERS,
+    Standard.SUMMARY_AND_CLOSING,
+    Standard.COMMITTEE_CLOSING,
+)
+_REORDER_OFFSET = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class PointSpec:
+    """A point to create: what the standard agenda of a session calls for."""
+
+    title: str
+    kind: str
+    standard: str = ""
+    approves_acta_of: Session | None = None
+
+
+def standard_agenda(session: Session) -> list[PointSpec]:
+    """The standard points of ``session``'s kind, in order (DESIGN.md, "Standard agendas")."""
+    committee = session.committee
+    if session.role == Session.Role.INSTALLATION:
+        return [
+            _agenda_point(),
+            PointSpec(
+                f"Presentación e instalación del {committee.name} ({committee.short_name})",
+                Kind.PROCEDURAL,
+                Standard.INSTALLATION,
+            ),
+            PointSpec(
+                f"Aprobación del Plan de Trabajo y Calendario de Sesiones del "
+                f"{committee.short_name}",
+                Kind.APPROVAL,
+                Standard.WORK_PLAN,
+            ),
+            _general_matters_point(),
+            _summary_point(),
+        ]
+    if session.kind == Session.Kind.ORDINARY:
+        points = [_agenda_point(), *_review_points(session)]
+        if session.role == Session.Role.CLOSING:
+            points.append(
+                PointSpec(
+                    f"Presentación del informe final de actividades {_of_this_body(committee)}",
+                    Kind.INFORMATIVE,
+                    Standard.FINAL_INFORME,
+                )
+            )
+            points += [
+                _general_matters_point(),
+                PointSpec(
+                    f"Cierre y clausura del {committee.name} ({committee.short_name})",
+                    Kind.CLOSING,
+                    Standard.COMMITTEE_CLOSING,
+                ),
+            ]
+            return points
+        informe = _bimonthly_informe_point(session)
+        if informe:
+            points.append(informe)
+        return [*points, _general_matters_point(), _summary_point()]
+    if session.kind == Session.Kind.EXTRAORDINARY:
+        return [_agenda_point(), _summary_point()]
+    # Formal work meetings and working-group meetings: their own points, then the close.
+    return [
+        PointSpec("Resumen y cierre de la reunión", Kind.CLOSING, Standard.SUMMARY_AND_CLOSING)
+    ]
+
+
+def _agenda_point() -> PointSpec:
+    return PointSpec("Lectura y aprobación del orden del día", Kind.APPROVAL, Standard.AGENDA)
+
+
+def _general_matters_point() -> PointSpec:
+    return PointSpec("Asuntos generales", Kind.GENERAL_MATTERS, Standard.GENERAL_MATTERS)
+
+
+def _summary_point() -> PointSpec:
+    return PointSpec(
+        "Resumen y clausura de la sesión", Kind.CLOSING, Standard.SUMMARY_AND_CLOSING
+    )
+
+
+def _review_points(session: Session) -> list[PointSpec]:
+    """Previous acta, follow-up of agreements and last month's progress."""
+    committee = session.committee
+    points = []
+    previous = (
+        Session.objects.filter(committee=committee, date__lt=session.date)
+        .with_acta()
+        .in_calendar()
+        .exclude(pk=session.pk)
+        .order_by("-date", F("start_time").desc(nulls_last=True))
+        .first()
+    )
+    if previous is not None:
+        points.append(
+            PointSpec(
+                f"Aprobación del acta de la {previous.reference} del {committee.short_name}",
+                Kind.APPROVAL,
+                Standard.PREVIOUS_ACTA,
+                approves_acta_of=previous,
+            )
+        )
+        points.append(
+            PointSpec(
+                "Seguimiento y estado en que se encuentran los acuerdos tomados en sesiones "
+                "y reuniones anteriores",
+                Kind.INFORMATIVE,
+                Standard.AGREEMENTS_FOLLOW_UP,
+            )
+        )
+    installed = installation_date(committee)
+    last_month = add_months(session.date.replace(day=1), -1)
+    if installed is None or installed.replace(day=1) <= last_month:
+        title = (
+            f"Presentación del avance de las actividades correspondientes al mes de "
+            f"{month_name(last_month.month)}"
+        )
+        if committee.subject:
+            title += f", relacionadas con {committee.subject}"
+        points.append(PointSpec(title, Kind.INFORMATIVE, Standard.MONTHLY_PROGRESS))
+    return points
+
+
+def installation_date(committee: Committee) -> datetime.date | None:
+    if committee.installed_on:
+        return committee.installed_on
+    installation = committee.sessions.filter(role=Session.Role.INSTALLATION).first()
+    return installation.date if installation else None
+
+
+def _bimonthly_informe_point(session: Session) -> PointSpec | None:
+    """
+    The Nth bimonthly informe is due at the first ordinary session of the month after
+    each two-month period counted from the installation month.
+    """
+    installed = installation_date(session.committee)
+    if installed is None:
+        return None
+    elapsed = months_between(installed, session.date)
+    if elapsed < 2 or elapsed % 2:
+        return None
+    month_start = session.date.replace(day=1)
+    earlier_this_month = (
+        Session.objects.filter(
+            committee=session.committee,
+            kind=Session.Kind.ORDINARY,
+            date__gte=month_start,
+            date__lt=session.date,
+        )
+        .in_calendar()
+        .exclude(pk=session.pk)
+        .exists()
+    )
+    if earlier_this_month:
+        return None
+    number = elapsed // 2
+    first = add_months(month_start, -2)
+    second = add_months(month_start, -1)
+    if first.year == second.year:
+        months = f"{month_name(first.month)} y {month_name(second.month)}"
+    else:
+        months = (
+            f"{month_name(first.month)} de {first.year} y "
+            f"{month_name(second.month)} de {second.year}"
+        )
+    nth = ordinal(number, feminine=False, apocope=True)
+    return PointSpec(
+        f"Presentación del {nth} informe de actividades correspondientes a los meses de "
+        f"{months} {_of_this_body(session.committee)}",
+        Kind.INFORMATIVE,
+        Standard.BIMONTHLY_INFORME,
+    )
+
+
+def _of_this_body(committee: Committee) -> str:
+    return {
+        Committee.Kind.TECHNICAL_ADVISORY: "de este Comité",
+        Committee.Kind.WORKING_GROUP: "de este Grupo de Trabajo",
+        Committee.Kind.COMMISSION: "de esta Comisión",
+    }.get(committee.kind, "de este órgano")
+
+
+@transaction.atomic
+def add_standard_agenda(session: Session) -> list[AgendaPoint]:
+    """Give a session with no points the standard points of its kind."""
+    if session.points.exists():
+        raise ValidationError("La sesión ya tiene orden del día.")
+    return AgendaPoint.objects.bulk_create(
+        [
+            AgendaPoint(
+                session=session,
+                position=position,
+                title=spec.title,
+                kind=spec.kind,
+                standard=spec.standard,
+                approves_acta_of=spec.approves_acta_of,
+            )
+            for position, spec in enumerate(standard_agenda(session), start=1)
+        ]
+    )
+
+
+@transaction.atomic
+def schedule_session(
+    *, committee: Committee, kind: str, date: datetime.date, **fields
+) -> Session:
+    """Create a session, numbered in date order within its kind, with its standard agenda."""
+    session = Session(
+        committee=committee,
+        kind=kind,
+        date=date,
+        number=next_session_number(committee, kind),
+        **fields,
+    )
+    session.full_clean()
+    session.save()
+    renumber_sessions(committee, kind)
+    session.refresh_from_db()
+    add_standard_agenda(session)
+    return session
+
+
+def _default_insert_position(session: Session) -> int:
+    """Before the trailing standard points (general matters, closing), or at the end."""
+    positions = list(
+        session.points.filter(standard__in=TRAILING_STANDARDS).values_list("position", flat=True)
+    )
+    if positions:
+        return min(positions)
+    last = session.points.aggregate(last=Max("position"))["last"] or 0
+    return last + 1
+
+
+@transaction.atomic
+def insert_point(
+    session: Session, *, title: str, kind: str, position: int | None = None, **fields
+) -> AgendaPoint:
+    """Insert a specific point, moving the following ones down one place."""
+    Session.objects.select_for_update().filter(pk=session.pk).get()
+    count = session.points.count()
+    if position is None:
+        position = _default_insert_position(session)
+    if not 1 <= position <= count + 1:
+        raise ValidationError(
+            {"position": f"El número de punto debe estar entre 1 y {count + 1}."}
+        )
+    following = session.points.filter(position__gte=position)
+    following.update(position=F("position") + _REORDER_OFFSET)
+    following_now = session.points.filter(position__gte=_REORDER_OFFSET)
+    following_now.update(position=F("position") - _REORDER_OFFSET + 1)
+    point = AgendaPoint(session=session, position=position, title=title, kind=kind, **fields)
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def reorder_points(session: Session, point_ids: list[int]) -> None:
+    """Put the session's points in the order given; positions become 1..n."""
+    Session.objects.select_for_update().filter(pk=session.pk).get()
+    current = set(session.points.values_list("pk", flat=True))
+    if len(point_ids) != len(set(point_ids)) or set(point_ids) != current:
+        raise ValidationError(
+            "El orden recibido no corresponde a los puntos actuales de la sesión; "
+            "recargue la página e intente de nuevo."
+        )
+    session.points.update(position=F("position") + _REORDER_OFFSET)
+    for position, pk in enumerate(point_ids, start=1):
+        AgendaPoint.objects.filter(pk=pk).update(position=position)
+
+
+@transaction.atomic
+def delete_point(point: AgendaPoint) -> None:
+    """Delete a point and close the gap it leaves."""
+    session = point.session
+    Session.objects.select_for_update().filter(pk=session.pk).get()
+    position = point.position
+    point.delete()
+    following = session.points.filter(position__gt=position)
+    following.update(position=F("position") + _REORDER_OFFSET)
+    session.points.filter(position__gt=_REORDER_OFFSET).update(
+        position=F("position") - _REORDER_OFFSET - 1
+    )

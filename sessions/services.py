@@ -1,0 +1,120 @@
+"""Workflows on sessions: numbering, postponing and cancelling."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from committees.models import Committee
+
+from .models import Session
+
+# Numbers are moved out of the way by this much while they are rewritten, so that the
+# unique (committee, kind, number) constraint holds after every single UPDATE.
+_RENUMBER_OFFSET = 10_000
+
+
+def is_number_frozen(session: Session) -> bool:
+    """Once a session has been convened (or held, or cancelled) its number never changes."""
+    return session.convened_at is not None or session.status in (
+        Session.Status.CONVENED,
+        Session.Status.HELD,
+        Session.Status.CANCELLED,
+    )
+
+
+def next_session_number(committee: Committee, kind: str) -> int:
+    """The number a new session of ``kind`` takes before it is placed in date order."""
+    numbers = committee.sessions.filter(kind=kind).values_list("number", flat=True)
+    return max(numbers, default=0) + 1
+
+
+@transaction.atomic
+def renumber_sessions(committee: Committee, kind: str) -> None:
+    """
+    Number the not-yet-convened sessions of one kind in date order, around the frozen
+    numbers of those already convened.
+    """
+    sessions = list(
+        Session.objects.select_for_update()
+        .filter(committee=committee, kind=kind)
+        .order_by("date", F("start_time").asc(nulls_first=True), "pk")
+    )
+    frozen = {s.number for s in sessions if is_number_frozen(s)}
+    free = [s for s in sessions if not is_number_frozen(s)]
+    wanted = {}
+    number = 0
+    for session in free:
+        number += 1
+        while number in frozen:
+            number += 1
+        wanted[session.pk] = number
+    changed = [s for s in free if s.number != wanted[s.pk]]
+    if not changed:
+        return
+    Session.objects.filter(pk__in=[s.pk for s in changed]).update(
+        number=F("number") + _RENUMBER_OFFSET
+    )
+    for session in changed:
+        Session.objects.filter(pk=session.pk).update(number=wanted[session.pk])
+        session.number = wanted[session.pk]
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Indique el motivo."})
+    return reason
+
+
+@transaction.atomic
+def postpone_session(
+    session: Session,
+    *,
+    new_date: datetime.date,
+    reason: str,
+    new_start_time: datetime.time | None = None,
+    new_end_time: datetime.time | None = None,
+) -> Session:
+    """Move a session that has not been held to a later date, keeping why and when."""
+    reason = _require_reason(reason)
+    if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
+        raise ValidationError(
+            "No se puede posponer una sesión %(status)s."
+            % {"status": session.get_status_display().lower()}
+        )
+    if new_date <= session.date:
+        raise ValidationError(
+            {"new_date": "La nueva fecha debe ser posterior a la fecha actual de la sesión."}
+        )
+    session.rescheduled_from = session.rescheduled_from or session.date
+    session.date = new_date
+    if new_start_time is not None:
+        session.start_time = new_start_time
+        session.end_time = new_end_time
+    session.status = Session.Status.POSTPONED
+    session.status_reason = reason
+    session.status_changed_at = timezone.now()
+    session.full_clean()
+    session.save()
+    renumber_sessions(session.committee, session.kind)
+    session.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def cancel_session(session: Session, *, reason: str) -> Session:
+    """Cancel a session that has not been held; it stays in the calendar as cancelled."""
+    reason = _require_reason(reason)
+    if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
+        raise ValidationError(
+            "No se puede cancelar una sesión %(status)s."
+            % {"status": session.get_status_display().lower()}
+        )
+    session.status = Session.Status.CANCELLED
+    session.status_reason = reason
+    session.status_changed_at = timezone.now()
+    session.save()
+    return session
