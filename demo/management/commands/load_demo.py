@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from demo.loader import load_demo
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "quorum-demo"  # noqa: S105 - a published demo credential, DEBUG only
+
+
+class Command(BaseCommand):
+    help = (
+        "Carga el comité de demostración (COTAPREP del IEPC Jalisco, Proceso Electoral "
+        "Local Concurrente 2023-2024) y una cuenta de administración. Se puede repetir."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help="Contraseña de la cuenta de administración de demostración "
+            f"(en desarrollo, «{DEMO_PASSWORD}»).",
+        )
+
+    def handle(self, *args, password=None, **options):
+        summary = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demostración cargada: {summary.committee.name} ({summary.committee.short_name}), "
+                f"{summary.sessions} sesiones y reuniones, {summary.points} puntos del orden "
+                f"del día, {summary.members_with_vote} integrantes con voto y "
+                f"{summary.technical_secretaries} secretaría técnica."
+            )
+        )
+        self._ensure_superuser(password)
+
+    def _ensure_superuser(self, password):
+        User = get_user_model()
+        if User.objects.filter(username=DEMO_USERNAME).exists():
+            self.stdout.write(
+                f"La cuenta «{DEMO_USERNAME}» ya existe; se conserva su contraseña. "
+                "Entre en http://127.0.0.1:8000/admin/"
+            )
+            return
+        if password is None:
+            if not settings.DEBUG:
+                self.stdout.write(
+                    self.style.WARNING(
+                        "No se creó la cuenta de administración: fuera de desarrollo indique "
+                        "--password."
+                    )
+                )
+                return
+            password = DEMO_PASSWORD
+        User.objects.create_superuser(DEMO_USERNAME, "admin@example.org", password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Entre en http://127.0.0.1:8000/admin/ con el usuario «{DEMO_USERNAME}» y la "
+                f"contraseña «{password}»."
+            )
+        )
