@@ -140,7 +140,7 @@ class Informe(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(kind="final") | Q(number__gte=1),
+                condition=Q(kind="final") | Q(number__isnull=False, number__gte=1),
                 name="informe_bimonthly_numbered",
                 violation_error_message=_("Un informe bimestral lleva número (1, 2, 3…)."),
             ),

@@ -152,8 +152,8 @@ class Session(models.Model):
         return f"{self.title} ({self.committee.short_name}, {self.date:%d/%m/%Y})"
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._loaded_schedule = instance._schedule_values()
         return instance
 
