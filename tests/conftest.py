@@ -1,0 +1,19 @@
+import pytest
+
+
+@pytest.fixture
+def alice(django_user_model):
+    """The technical secretariat's staff account (superuser for the admin site)."""
+    return django_user_model.objects.create_superuser("alice", "alice@example.org", "password")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    """A committee member's account."""
+    return django_user_model.objects.create_user("bob", "bob@example.org", "password")
+
+
+@pytest.fixture
+def charlie(django_user_model):
+    """Someone outside every committee."""
+    return django_user_model.objects.create_user("charlie", "charlie@example.org", "password")
