@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -148,7 +149,9 @@ class VoteResult:
 
 
 def document_upload_to(document: "Document", filename: str) -> str:
-    return f"documents/{document.point.session.committee.slug}/{document.point.session_id}/{filename}"
+    return (
+        f"documents/{document.point.session.committee.slug}/{document.point.session_id}/{filename}"
+    )
 
 
 class Document(models.Model):
@@ -251,8 +254,7 @@ class Vote(models.Model):
             )
         if not self.membership.is_active_on(session.date):
             raise ValidationError(
-                {"membership": _("El cargo de esta persona no estaba vigente el día de la "
-                                 "sesión.")}
+                {"membership": _("El cargo de esta persona no estaba vigente el día de la sesión.")}
             )
 
 
@@ -320,8 +322,10 @@ class Agreement(models.Model):
         return self.number
 
     def clean(self):
-        if self.point_id and self.committee_id and (
-            self.point.session.committee_id != self.committee_id
+        if (
+            self.point_id
+            and self.committee_id
+            and (self.point.session.committee_id != self.committee_id)
         ):
             raise ValidationError(_("El punto que adopta el acuerdo es de otro órgano."))
 
@@ -330,7 +334,7 @@ class Agreement(models.Model):
         return self.status in self.OPEN_STATUSES
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
 
 

@@ -6,13 +6,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
-from committees.models import Committee
+from committees.models import Committee, Membership
 from committees.spanish import add_months, month_name, months_between, ordinal
 from sessions.models import Session
 from sessions.services import next_session_number, renumber_sessions
 
-from .models import AgendaPoint
+from .models import AgendaPoint, Vote
 
 Kind = AgendaPoint.Kind
 Standard = AgendaPoint.Standard
@@ -43,13 +44,13 @@ def standard_agenda(session: Session) -> list[PointSpec]:
         return [
             _agenda_point(),
             PointSpec(
-                f"Presentación e instalación del {committee.name} ({committee.short_name})",
+                _("Presentación e instalación del %(name)s (%(short_name)s)") % _names(committee),
                 Kind.PROCEDURAL,
                 Standard.INSTALLATION,
             ),
             PointSpec(
-                f"Aprobación del Plan de Trabajo y Calendario de Sesiones del "
-                f"{committee.short_name}",
+                _("Aprobación del Plan de Trabajo y Calendario de Sesiones del %(short_name)s")
+                % _names(committee),
                 Kind.APPROVAL,
                 Standard.WORK_PLAN,
             ),
@@ -61,7 +62,8 @@ def standard_agenda(session: Session) -> list[PointSpec]:
         if session.role == Session.Role.CLOSING:
             points.append(
                 PointSpec(
-                    f"Presentación del informe final de actividades {_of_this_body(committee)}",
+                    _("Presentación del informe final de actividades %(of_this_body)s")
+                    % {"of_this_body": _of_this_body(committee)},
                     Kind.INFORMATIVE,
                     Standard.FINAL_INFORME,
                 )
@@ -69,7 +71,7 @@ def standard_agenda(session: Session) -> list[PointSpec]:
             points += [
                 _general_matters_point(),
                 PointSpec(
-                    f"Cierre y clausura del {committee.name} ({committee.short_name})",
+                    _("Cierre y clausura del %(name)s (%(short_name)s)") % _names(committee),
                     Kind.CLOSING,
                     Standard.COMMITTEE_CLOSING,
                 ),
@@ -83,21 +85,21 @@ def standard_agenda(session: Session) -> list[PointSpec]:
         return [_agenda_point(), _summary_point()]
     # Formal work meetings and working-group meetings: their own points, then the close.
     return [
-        PointSpec("Resumen y cierre de la reunión", Kind.CLOSING, Standard.SUMMARY_AND_CLOSING)
+        PointSpec(_("Resumen y cierre de la reunión"), Kind.CLOSING, Standard.SUMMARY_AND_CLOSING)
     ]
 
 
 def _agenda_point() -> PointSpec:
-    return PointSpec("Lectura y aprobación del orden del día", Kind.APPROVAL, Standard.AGENDA)
+    return PointSpec(_("Lectura y aprobación del orden del día"), Kind.APPROVAL, Standard.AGENDA)
 
 
 def _general_matters_point() -> PointSpec:
-    return PointSpec("Asuntos generales", Kind.GENERAL_MATTERS, Standard.GENERAL_MATTERS)
+    return PointSpec(_("Asuntos generales"), Kind.GENERAL_MATTERS, Standard.GENERAL_MATTERS)
 
 
 def _summary_point() -> PointSpec:
     return PointSpec(
-        "Resumen y clausura de la sesión", Kind.CLOSING, Standard.SUMMARY_AND_CLOSING
+        _("Resumen y clausura de la sesión"), Kind.CLOSING, Standard.SUMMARY_AND_CLOSING
     )
 
 
@@ -116,7 +118,8 @@ def _review_points(session: Session) -> list[PointSpec]:
     if previous is not None:
         points.append(
             PointSpec(
-                f"Aprobación del acta de la {previous.reference} del {committee.short_name}",
+                _("Aprobación del acta de la %(session)s del %(short_name)s")
+                % {"session": previous.reference, "short_name": committee.short_name},
                 Kind.APPROVAL,
                 Standard.PREVIOUS_ACTA,
                 approves_acta_of=previous,
@@ -124,8 +127,10 @@ def _review_points(session: Session) -> list[PointSpec]:
         )
         points.append(
             PointSpec(
-                "Seguimiento y estado en que se encuentran los acuerdos tomados en sesiones "
-                "y reuniones anteriores",
+                _(
+                    "Seguimiento y estado en que se encuentran los acuerdos tomados en "
+                    "sesiones y reuniones anteriores"
+                ),
                 Kind.INFORMATIVE,
                 Standard.AGREEMENTS_FOLLOW_UP,
             )
@@ -133,12 +138,11 @@ def _review_points(session: Session) -> list[PointSpec]:
     installed = installation_date(committee)
     last_month = add_months(session.date.replace(day=1), -1)
     if installed is None or installed.replace(day=1) <= last_month:
-        title = (
-            f"Presentación del avance de las actividades correspondientes al mes de "
-            f"{month_name(last_month.month)}"
-        )
+        title = _(
+            "Presentación del avance de las actividades correspondientes al mes de %(month)s"
+        ) % {"month": month_name(last_month.month)}
         if committee.subject:
-            title += f", relacionadas con {committee.subject}"
+            title += _(", relacionadas con %(subject)s") % {"subject": committee.subject}
         points.append(PointSpec(title, Kind.INFORMATIVE, Standard.MONTHLY_PROGRESS))
     return points
 
@@ -179,16 +183,27 @@ def _bimonthly_informe_point(session: Session) -> PointSpec | None:
     first = add_months(month_start, -2)
     second = add_months(month_start, -1)
     if first.year == second.year:
-        months = f"{month_name(first.month)} y {month_name(second.month)}"
+        months = _("%(first)s y %(second)s") % {
+            "first": month_name(first.month),
+            "second": month_name(second.month),
+        }
     else:
-        months = (
-            f"{month_name(first.month)} de {first.year} y "
-            f"{month_name(second.month)} de {second.year}"
-        )
-    nth = ordinal(number, feminine=False, apocope=True)
+        months = _("%(first)s de %(first_year)s y %(second)s de %(second_year)s") % {
+            "first": month_name(first.month),
+            "first_year": first.year,
+            "second": month_name(second.month),
+            "second_year": second.year,
+        }
     return PointSpec(
-        f"Presentación del {nth} informe de actividades correspondientes a los meses de "
-        f"{months} {_of_this_body(session.committee)}",
+        _(
+            "Presentación del %(nth)s informe de actividades correspondientes a los meses "
+            "de %(months)s %(of_this_body)s"
+        )
+        % {
+            "nth": ordinal(number, feminine=False, apocope=True),
+            "months": months,
+            "of_this_body": _of_this_body(session.committee),
+        },
         Kind.INFORMATIVE,
         Standard.BIMONTHLY_INFORME,
     )
@@ -196,17 +211,21 @@ def _bimonthly_informe_point(session: Session) -> PointSpec | None:
 
 def _of_this_body(committee: Committee) -> str:
     return {
-        Committee.Kind.TECHNICAL_ADVISORY: "de este Comité",
-        Committee.Kind.WORKING_GROUP: "de este Grupo de Trabajo",
-        Committee.Kind.COMMISSION: "de esta Comisión",
-    }.get(committee.kind, "de este órgano")
+        Committee.Kind.TECHNICAL_ADVISORY: _("de este Comité"),
+        Committee.Kind.WORKING_GROUP: _("de este Grupo de Trabajo"),
+        Committee.Kind.COMMISSION: _("de esta Comisión"),
+    }.get(committee.kind, _("de este órgano"))
+
+
+def _names(committee: Committee) -> dict:
+    return {"name": committee.name, "short_name": committee.short_name}
 
 
 @transaction.atomic
 def add_standard_agenda(session: Session) -> list[AgendaPoint]:
     """Give a session with no points the standard points of its kind."""
     if session.points.exists():
-        raise ValidationError("La sesión ya tiene orden del día.")
+        raise ValidationError(_("La sesión ya tiene orden del día."))
     return AgendaPoint.objects.bulk_create(
         [
             AgendaPoint(
@@ -223,9 +242,7 @@ def add_standard_agenda(session: Session) -> list[AgendaPoint]:
 
 
 @transaction.atomic
-def schedule_session(
-    *, committee: Committee, kind: str, date: datetime.date, **fields
-) -> Session:
+def schedule_session(*, committee: Committee, kind: str, date: datetime.date, **fields) -> Session:
     """Create a session, numbered in date order within its kind, with its standard agenda."""
     session = Session(
         committee=committee,
@@ -264,7 +281,10 @@ def insert_point(
         position = _default_insert_position(session)
     if not 1 <= position <= count + 1:
         raise ValidationError(
-            {"position": f"El número de punto debe estar entre 1 y {count + 1}."}
+            {
+                "position": _("El número de punto debe estar entre 1 y %(last)s.")
+                % {"last": count + 1}
+            }
         )
     following = session.points.filter(position__gte=position)
     following.update(position=F("position") + _REORDER_OFFSET)
@@ -283,8 +303,10 @@ def reorder_points(session: Session, point_ids: list[int]) -> None:
     current = set(session.points.values_list("pk", flat=True))
     if len(point_ids) != len(set(point_ids)) or set(point_ids) != current:
         raise ValidationError(
-            "El orden recibido no corresponde a los puntos actuales de la sesión; "
-            "recargue la página e intente de nuevo."
+            _(
+                "El orden recibido no corresponde a los puntos actuales de la sesión; "
+                "recargue la página e intente de nuevo."
+            )
         )
     session.points.update(position=F("position") + _REORDER_OFFSET)
     for position, pk in enumerate(point_ids, start=1):
@@ -303,3 +325,18 @@ def delete_point(point: AgendaPoint) -> None:
     session.points.filter(position__gt=_REORDER_OFFSET).update(
         position=F("position") - _REORDER_OFFSET - 1
     )
+
+
+@transaction.atomic
+def cast_vote(point: AgendaPoint, membership: Membership, sense: str) -> Vote:
+    """
+    Record (or change) one member's vote on a point for approval. Only a member with vote
+    whose term covers the session's date may vote (Vote.clean says why not, in Spanish).
+    """
+    vote = Vote.objects.filter(point=point, membership=membership).first() or Vote(
+        point=point, membership=membership
+    )
+    vote.sense = sense
+    vote.full_clean()
+    vote.save()
+    return vote

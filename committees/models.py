@@ -23,9 +23,7 @@ class Institution(models.Model):
     short_name = models.CharField(_("siglas"), max_length=40, unique=True)
     kind = models.CharField(_("tipo"), max_length=3, choices=Kind.choices)
     state = models.CharField(_("entidad federativa"), max_length=60, blank=True)
-    time_zone = models.CharField(
-        _("zona horaria"), max_length=60, default="America/Mexico_City"
-    )
+    time_zone = models.CharField(_("zona horaria"), max_length=60, default="America/Mexico_City")
     logo = models.ImageField(_("logotipo"), upload_to="institutions/", blank=True)
 
     class Meta:
@@ -39,8 +37,12 @@ class Institution(models.Model):
     def clean(self):
         if self.time_zone not in zoneinfo.available_timezones():
             raise ValidationError(
-                {"time_zone": _("«%(zone)s» no es una zona horaria válida (p. ej. "
-                                "America/Mexico_City).") % {"zone": self.time_zone}}
+                {
+                    "time_zone": _(
+                        "«%(zone)s» no es una zona horaria válida (p. ej. America/Mexico_City)."
+                    )
+                    % {"zone": self.time_zone}
+                }
             )
 
     @property
@@ -149,9 +151,7 @@ class Committee(models.Model):
         ),
     )
     legal_basis = models.TextField(_("fundamento legal"), blank=True)
-    integration_act = models.CharField(
-        _("acuerdo de integración"), max_length=80, blank=True
-    )
+    integration_act = models.CharField(_("acuerdo de integración"), max_length=80, blank=True)
     integrated_on = models.DateField(_("fecha de integración"), null=True, blank=True)
     installed_on = models.DateField(_("fecha de instalación"), null=True, blank=True)
     closed_on = models.DateField(_("fecha de conclusión"), null=True, blank=True)
@@ -192,15 +192,16 @@ class Committee(models.Model):
             errors["parent"] = _("Un órgano no puede depender de sí mismo.")
         if self.kind == self.Kind.WORKING_GROUP and not self.parent_id:
             errors["parent"] = _("Un grupo de trabajo debe indicar la comisión a la que pertenece.")
-        if self.process_id and self.institution_id and (
-            self.process.institution_id != self.institution_id
+        if (
+            self.process_id
+            and self.institution_id
+            and (self.process.institution_id != self.institution_id)
         ):
             errors["process"] = _("El proceso electoral es de otra institución.")
         unknown = _unknown_pattern_markers(self.agreement_number_pattern)
         if unknown:
             errors["agreement_number_pattern"] = _(
-                "Marcadores desconocidos: %(markers)s. Use {COMMITTEE}, {YEAR}, "
-                "{SESSION} y {SEQ}."
+                "Marcadores desconocidos: %(markers)s. Use {COMMITTEE}, {YEAR}, {SESSION} y {SEQ}."
             ) % {"markers": ", ".join(unknown)}
         elif "{SEQ}" not in self.agreement_number_pattern:
             errors["agreement_number_pattern"] = _(
@@ -325,7 +326,10 @@ class Membership(models.Model):
     start = models.DateField(_("inicio del cargo"))
     end = models.DateField(_("fin del cargo"), null=True, blank=True)
     appointing_act = models.CharField(
-        _("acuerdo de designación"), max_length=80, blank=True, help_text=_("P. ej. IEPC-ACG-069/2023")
+        _("acuerdo de designación"),
+        max_length=80,
+        blank=True,
+        help_text=_("P. ej. IEPC-ACG-069/2023"),
     )
 
     objects = MembershipQuerySet.as_manager()
@@ -339,9 +343,7 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="membership_end_after_start",
-                violation_error_message=_(
-                    "El fin del cargo no puede ser anterior a su inicio."
-                ),
+                violation_error_message=_("El fin del cargo no puede ser anterior a su inicio."),
             ),
             models.CheckConstraint(
                 condition=Q(role="party_representative", party__isnull=False)

@@ -81,7 +81,7 @@ def month_name(month: int) -> str:
 
 
 def long_date(value: datetime.date, *, weekday: bool = False) -> str:
-    """"1 de noviembre de 2023"; with weekday, "miércoles 1 de noviembre de 2023"."""
+    """ "1 de noviembre de 2023"; with weekday, "miércoles 1 de noviembre de 2023"."""
     text = f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
     if weekday:
         text = f"{WEEKDAYS[value.weekday()]} {text}"

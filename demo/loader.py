@@ -68,9 +68,7 @@ def load_demo(data: dict | None = None) -> DemoSummary:
         institution=institution,
         name=process_data["name"],
     )
-    commission = _load_committee(
-        institution, process, data["follow_up_commission"], parent=None
-    )
+    commission = _load_committee(institution, process, data["follow_up_commission"], parent=None)
     committee = _load_committee(institution, process, data["committee"], parent=commission)
 
     term = data["membership_term"]
@@ -131,18 +129,12 @@ def load_demo(data: dict | None = None) -> DemoSummary:
         sessions=committee.sessions.count(),
         points=point_count,
         members_with_vote=memberships.with_vote().count(),
-        technical_secretaries=memberships.filter(
-            role=Membership.Role.TECHNICAL_SECRETARY
-        ).count(),
+        technical_secretaries=memberships.filter(role=Membership.Role.TECHNICAL_SECRETARY).count(),
     )
 
 
 def _load_committee(institution, process, data: dict, *, parent) -> Committee:
-    fields = {
-        key: value
-        for key, value in data.items()
-        if key not in ("slug", "attributions")
-    }
+    fields = {key: value for key, value in data.items() if key not in ("slug", "attributions")}
     for key in ("integrated_on", "installed_on", "closed_on"):
         if key in fields:
             fields[key] = _date(fields[key])

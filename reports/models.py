@@ -34,9 +34,7 @@ class Acta(models.Model):
         blank=True,
     )
     approved_on = models.DateField(_("aprobada el"), null=True, blank=True)
-    snapshot = models.JSONField(
-        _("contenido congelado"), null=True, blank=True, editable=False
-    )
+    snapshot = models.JSONField(_("contenido congelado"), null=True, blank=True, editable=False)
     pdf = models.FileField(_("PDF aprobado"), upload_to="actas/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
@@ -135,9 +133,7 @@ class Informe(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="informe_period_end_after_start",
-                violation_error_message=_(
-                    "El fin del periodo no puede ser anterior a su inicio."
-                ),
+                violation_error_message=_("El fin del periodo no puede ser anterior a su inicio."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="final") | Q(number__isnull=False, number__gte=1),

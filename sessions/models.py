@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,7 +22,7 @@ class SessionQuerySet(models.QuerySet):
         return self.exclude(status=Session.Status.CANCELLED)
 
     def upcoming(self, today: datetime.date | None = None):
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.in_calendar().filter(date__gte=today).order_by("date", "start_time")
 
     def with_acta(self):
@@ -35,8 +36,9 @@ class Session(models.Model):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Sesión ordinaria")
         EXTRAORDINARY = "extraordinary", _("Sesión extraordinaria")
-        WORK_MEETING = "work_meeting", _(
-            "Reunión formal de trabajo con representaciones de partidos políticos"
+        WORK_MEETING = (
+            "work_meeting",
+            _("Reunión formal de trabajo con representaciones de partidos políticos"),
         )
         WORKING_GROUP = "working_group", _("Reunión de grupo de trabajo")
 
@@ -85,9 +87,7 @@ class Session(models.Model):
         blank=True,
         help_text=_("Por qué se pospuso o canceló."),
     )
-    status_changed_at = models.DateTimeField(
-        _("aviso del cambio de estado"), null=True, blank=True
-    )
+    status_changed_at = models.DateTimeField(_("aviso del cambio de estado"), null=True, blank=True)
     rescheduled_from = models.DateField(_("fecha original"), null=True, blank=True)
     revision = models.PositiveIntegerField(
         _("revisión"),
@@ -151,12 +151,6 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.title} ({self.committee.short_name}, {self.date:%d/%m/%Y})"
 
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        instance._loaded_schedule = instance._schedule_values()
-        return instance
-
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded_schedule", {})
         if any(getattr(self, name) != value for name, value in loaded.items()):
@@ -166,6 +160,12 @@ class Session(models.Model):
                 kwargs["update_fields"] = {*update_fields, "revision"}
         super().save(*args, **kwargs)
         self._loaded_schedule = self._schedule_values()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._loaded_schedule = instance._schedule_values()
+        return instance
 
     def clean(self):
         errors = {}
@@ -304,8 +304,11 @@ class Attendance(models.Model):
             )
         if not self.membership.is_active_on(self.session.date):
             raise ValidationError(
-                {"membership": _("El cargo de esta persona no estaba vigente en la fecha de la "
-                                 "sesión.")}
+                {
+                    "membership": _(
+                        "El cargo de esta persona no estaba vigente en la fecha de la sesión."
+                    )
+                }
             )
 
     @property

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from committees.models import Committee
+from committees.models import Committee, Membership
 
-from .models import Session
+from .models import Attendance, Session
 
 # Numbers are moved out of the way by this much while they are rewritten, so that the
 # unique (committee, kind, number) constraint holds after every single UPDATE.
@@ -65,7 +66,7 @@ def renumber_sessions(committee: Committee, kind: str) -> None:
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Indique el motivo."})
+        raise ValidationError({"reason": _("Indique el motivo.")})
     return reason
 
 
@@ -82,12 +83,12 @@ def postpone_session(
     reason = _require_reason(reason)
     if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
         raise ValidationError(
-            "No se puede posponer una sesión %(status)s."
+            _("No se puede posponer una sesión %(status)s.")
             % {"status": session.get_status_display().lower()}
         )
     if new_date <= session.date:
         raise ValidationError(
-            {"new_date": "La nueva fecha debe ser posterior a la fecha actual de la sesión."}
+            {"new_date": _("La nueva fecha debe ser posterior a la fecha actual de la sesión.")}
         )
     session.rescheduled_from = session.rescheduled_from or session.date
     session.date = new_date
@@ -110,7 +111,7 @@ def cancel_session(session: Session, *, reason: str) -> Session:
     reason = _require_reason(reason)
     if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
         raise ValidationError(
-            "No se puede cancelar una sesión %(status)s."
+            _("No se puede cancelar una sesión %(status)s.")
             % {"status": session.get_status_display().lower()}
         )
     session.status = Session.Status.CANCELLED
@@ -118,3 +119,23 @@ def cancel_session(session: Session, *, reason: str) -> Session:
     session.status_changed_at = timezone.now()
     session.save()
     return session
+
+
+@transaction.atomic
+def record_attendance(
+    session: Session,
+    membership: Membership,
+    status: str,
+    *,
+    arrival_time: datetime.time | None = None,
+    by=None,
+) -> Attendance:
+    """Record (or correct) whether a person was at a session; only people of its committee."""
+    attendance = Attendance.objects.filter(session=session, membership=membership).first()
+    attendance = attendance or Attendance(session=session, membership=membership)
+    attendance.status = status
+    attendance.arrival_time = arrival_time
+    attendance.recorded_by = by
+    attendance.full_clean()
+    attendance.save()
+    return attendance

@@ -9,8 +9,8 @@ from committees.models import (
     ElectoralProcess,
     Institution,
     Membership,
-    PoliticalParty,
     Person,
+    PoliticalParty,
 )
 from sessions.models import Session
 

@@ -35,8 +35,10 @@ def test_every_url_name_reverses():
             kwargs["app_label"] = labels.group(1)
         if "content_type_id" in kwargs:
             kwargs["object_id"] = "1"
+        regex = pattern.pattern.regex
+        args = ["1"] * (regex.groups - len(regex.groupindex)) if not kwargs else None
         try:
-            reverse(name, kwargs=kwargs or None)
+            reverse(name, args=args or None, kwargs=kwargs or None)
         except Exception as error:  # noqa: BLE001 - the assertion names the URL
             pytest.fail(f"{name} does not reverse with {kwargs}: {error}")
 

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def test_position_is_unique_within_a_session():
     point = make_point()
-    duplicate = AgendaPoint(session=point.session, position=point.position, title="Otro", kind="informative")
+    duplicate = AgendaPoint(
+        session=point.session, position=point.position, title="Otro", kind="informative"
+    )
     with pytest.raises(ValidationError) as caught:
         duplicate.validate_constraints()
     assert caught.value.messages == ["Ya hay un punto con ese número en esta sesión."]
@@ -54,9 +56,7 @@ def test_acta_point_must_approve_an_earlier_session_of_the_same_committee():
     assert "mismo órgano" in caught.value.message_dict["approves_acta_of"][0]
 
 
-@pytest.mark.parametrize(
-    "role", ["technical_secretary", "guest", "party_representative"]
-)
+@pytest.mark.parametrize("role", ["technical_secretary", "guest", "party_representative"])
 def test_only_members_with_vote_may_vote(role):
     point = make_point(kind="approval")
     membership = make_membership(point.session.committee, role=role)
@@ -81,7 +81,9 @@ def test_a_member_whose_term_ended_cannot_vote():
 def test_informative_points_are_not_voted():
     point = make_point(kind="informative")
     with pytest.raises(ValidationError) as caught:
-        Vote(point=point, membership=make_membership(point.session.committee), sense="for").full_clean()
+        Vote(
+            point=point, membership=make_membership(point.session.committee), sense="for"
+        ).full_clean()
     assert caught.value.messages == ["Solo se votan los puntos para aprobación."]
 
 

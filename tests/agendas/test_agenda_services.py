@@ -29,12 +29,12 @@ def ordinary():
 def test_specific_points_go_before_general_matters(ordinary):
     insert_point(
         ordinary,
-        title="Aprobación del acuerdo por el que se determina el Proceso Técnico Operativo del PREP",
+        title="Aprobación del acuerdo por el que se determina el Proceso Técnico Operativo",
         kind="approval",
     )
     insert_point(ordinary, title="Revisión del anexo técnico del ente auditor", kind="informative")
     assert titles(ordinary)[4:] == [
-        "Aprobación del acuerdo por el que se determina el Proceso Técnico Operativo del PREP",
+        "Aprobación del acuerdo por el que se determina el Proceso Técnico Operativo",
         "Revisión del anexo técnico del ente auditor",
         "Asuntos generales",
         "Resumen y clausura de la sesión",

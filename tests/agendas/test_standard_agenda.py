@@ -44,7 +44,9 @@ def test_ordinary_session_names_the_acta_and_the_month(committee):
     installation = schedule_session(
         committee=committee, kind="ordinary", role="installation", date=datetime.date(2023, 11, 1)
     )
-    session = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18))
+    session = schedule_session(
+        committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18)
+    )
     assert session.number == 2
     assert titles(session) == [
         "Lectura y aprobación del orden del día",
@@ -67,13 +69,17 @@ def test_ordinary_session_presents_the_bimonthly_informe_when_due(committee):
         committee=committee, kind="ordinary", role="installation", date=datetime.date(2023, 11, 1)
     )
     schedule_session(committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18))
-    january = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2024, 1, 30))
+    january = schedule_session(
+        committee=committee, kind="ordinary", date=datetime.date(2024, 1, 30)
+    )
     assert titles(january)[1] == "Aprobación del acta de la segunda sesión ordinaria del COTAPREP"
     assert (
         "Presentación del primer informe de actividades correspondientes a los meses de "
         "noviembre y diciembre de este Comité"
     ) in titles(january)
-    february = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2024, 2, 28))
+    february = schedule_session(
+        committee=committee, kind="ordinary", date=datetime.date(2024, 2, 28)
+    )
     assert not any("informe" in title for title in titles(february))
     march = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2024, 3, 19))
     assert (
@@ -96,7 +102,9 @@ def test_informe_is_presented_once_in_its_month(committee):
 def test_informe_months_across_years_name_the_years():
     committee = make_committee(installed_on=datetime.date(2023, 10, 5))
     session = make_session(committee, date=datetime.date(2024, 2, 20))
-    informe = [spec.title for spec in standard_agenda(session) if spec.standard == "bimonthly_informe"]
+    informe = [
+        spec.title for spec in standard_agenda(session) if spec.standard == "bimonthly_informe"
+    ]
     assert informe == [
         "Presentación del segundo informe de actividades correspondientes a los meses de "
         "diciembre de 2023 y enero de 2024 de este Comité"
@@ -126,7 +134,9 @@ def test_closing_session(committee):
 
 
 def test_extraordinary_session(committee):
-    session = schedule_session(committee=committee, kind="extraordinary", date=datetime.date(2024, 6, 1))
+    session = schedule_session(
+        committee=committee, kind="extraordinary", date=datetime.date(2024, 6, 1)
+    )
     assert titles(session) == [
         "Lectura y aprobación del orden del día",
         "Resumen y clausura de la sesión",
@@ -134,32 +144,44 @@ def test_extraordinary_session(committee):
 
 
 def test_work_meeting(committee):
-    session = schedule_session(committee=committee, kind="work_meeting", date=datetime.date(2023, 11, 29))
+    session = schedule_session(
+        committee=committee, kind="work_meeting", date=datetime.date(2023, 11, 29)
+    )
     assert titles(session) == ["Resumen y cierre de la reunión"]
 
 
 def test_work_meetings_have_no_acta_to_approve(committee):
     schedule_session(committee=committee, kind="work_meeting", date=datetime.date(2023, 11, 29))
-    session = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18))
+    session = schedule_session(
+        committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18)
+    )
     assert not session.points.filter(standard="previous_acta").exists()
 
 
 def test_cancelled_sessions_have_no_acta_to_approve(committee):
-    cancelled = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2023, 11, 20))
+    cancelled = schedule_session(
+        committee=committee, kind="ordinary", date=datetime.date(2023, 11, 20)
+    )
     cancelled.status = "cancelled"
     cancelled.status_reason = "Falta de quórum previsto"
     cancelled.save()
-    session = schedule_session(committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18))
+    session = schedule_session(
+        committee=committee, kind="ordinary", date=datetime.date(2023, 12, 18)
+    )
     assert not session.points.filter(standard="previous_acta").exists()
 
 
 def test_working_group_meeting():
-    commission = make_committee(kind="commission", name="Comisión de Capacitación", short_name="CCOE")
+    commission = make_committee(
+        kind="commission", name="Comisión de Capacitación", short_name="CCOE"
+    )
     group = make_committee(
         kind="working_group", parent=commission, name="Grupo de Trabajo de Sistemas",
         short_name="GT-SI",
     )  # fmt: skip
-    session = schedule_session(committee=group, kind="working_group", date=datetime.date(2024, 2, 1))
+    session = schedule_session(
+        committee=group, kind="working_group", date=datetime.date(2024, 2, 1)
+    )
     assert session.title == "Primera reunión del Grupo de Trabajo de Sistemas"
     assert titles(session) == ["Resumen y cierre de la reunión"]
 
@@ -170,7 +192,9 @@ def test_progress_point_without_subject_and_not_before_installation():
     assert not [s for s in standard_agenda(november) if s.standard == "monthly_progress"]
     december = make_session(committee, date=datetime.date(2023, 12, 18))
     progress = [s.title for s in standard_agenda(december) if s.standard == "monthly_progress"]
-    assert progress == ["Presentación del avance de las actividades correspondientes al mes de noviembre"]
+    assert progress == [
+        "Presentación del avance de las actividades correspondientes al mes de noviembre"
+    ]
 
 
 def test_standard_agenda_is_not_added_twice():

@@ -34,7 +34,10 @@ def test_it_builds_the_committee_of_the_work_plan(output):
     assert committee.integrated_on == datetime.date(2023, 10, 25)
     labels = list(committee.attributions.values_list("label", flat=True))
     assert labels == list("abcdefghijkl")
-    assert committee.attributions.get(label="g").text == "Realizar al menos una sesión ordinaria mensual"
+    assert (
+        committee.attributions.get(label="g").text
+        == "Realizar al menos una sesión ordinaria mensual"
+    )
 
 
 def test_three_members_with_vote_and_one_technical_secretary(output):

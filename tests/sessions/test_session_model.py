@@ -21,7 +21,9 @@ def constraint_message(instance) -> str:
 def test_number_is_unique_per_committee_and_kind():
     committee = make_committee()
     make_session(committee, kind="ordinary", number=2)
-    duplicate = Session(committee=committee, kind="ordinary", number=2, date=datetime.date(2024, 1, 1))
+    duplicate = Session(
+        committee=committee, kind="ordinary", number=2, date=datetime.date(2024, 1, 1)
+    )
     assert "Ya existe una sesión de ese tipo con ese número" in constraint_message(duplicate)
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()

@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def numbers_by_date(committee, kind="ordinary"):
-    return list(
-        committee.sessions.filter(kind=kind).order_by("date").values_list("date", "number")
-    )
+    return list(committee.sessions.filter(kind=kind).order_by("date").values_list("date", "number"))
 
 
 def test_new_sessions_are_numbered_in_date_order():
@@ -33,9 +31,7 @@ def test_new_sessions_are_numbered_in_date_order():
 
 def test_convened_sessions_keep_their_number():
     committee = make_committee()
-    convened = make_session(
-        committee, number=1, date=datetime.date(2024, 2, 28), status="convened"
-    )
+    convened = make_session(committee, number=1, date=datetime.date(2024, 2, 28), status="convened")
     make_session(committee, number=2, date=datetime.date(2024, 1, 30))
     renumber_sessions(committee, "ordinary")
     convened.refresh_from_db()
