@@ -186,7 +186,8 @@ class Document(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.file and not self.sha256:
+        # A newly assigned file (not yet written to storage) is hashed again.
+        if self.file and (not self.sha256 or not self.file._committed):
             digest = hashlib.sha256()
             self.file.open("rb")
             self.file.seek(0)

@@ -63,6 +63,14 @@ def renumber_sessions(committee: Committee, kind: str) -> None:
         session.number = wanted[session.pk]
 
 
+def _locked(session: Session) -> Session:
+    """
+    The session as it stands in the database, locked until the transaction ends: the
+    caller's copy may be stale (renumbering moves numbers of other sessions).
+    """
+    return Session.objects.select_for_update().select_related("committee").get(pk=session.pk)
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -81,6 +89,7 @@ def postpone_session(
 ) -> Session:
     """Move a session that has not been held to a later date, keeping why and when."""
     reason = _require_reason(reason)
+    session = _locked(session)
     if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
         raise ValidationError(
             _("No se puede posponer una sesión %(status)s.")
@@ -109,6 +118,7 @@ def postpone_session(
 def cancel_session(session: Session, *, reason: str) -> Session:
     """Cancel a session that has not been held; it stays in the calendar as cancelled."""
     reason = _require_reason(reason)
+    session = _locked(session)
     if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
         raise ValidationError(
             _("No se puede cancelar una sesión %(status)s.")

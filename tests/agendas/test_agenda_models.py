@@ -166,3 +166,15 @@ def test_document_stores_its_sha256(settings, tmp_path):
     document.refresh_from_db()
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert document.size == len(content)
+
+
+def test_a_replaced_file_is_hashed_again(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = Document(point=make_point(), title="Anexo técnico")
+    document.file.save("anexo.pdf", ContentFile(b"version 1"), save=False)
+    document.save()
+    document.file = ContentFile(b"version 2, corregida", name="anexo-v2.pdf")
+    document.save()
+    document.refresh_from_db()
+    assert document.sha256 == hashlib.sha256(b"version 2, corregida").hexdigest()
+    assert document.size == len(b"version 2, corregida")

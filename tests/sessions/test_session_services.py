@@ -113,3 +113,16 @@ def test_cancel_requires_a_reason():
         cancel_session(session, reason="")
     session.refresh_from_db()
     assert session.status == Session.Status.PLANNED
+
+
+def test_postponing_and_cancelling_work_on_a_stale_copy():
+    committee = make_committee()
+    first = make_session(committee, number=1, date=datetime.date(2024, 1, 10))
+    second = make_session(committee, number=2, date=datetime.date(2024, 1, 20))
+    postpone_session(first, new_date=datetime.date(2024, 1, 25), reason="Cambio de sede")
+    # `second` still believes it is number 2; renumbering made it number 1.
+    postponed = postpone_session(second, new_date=datetime.date(2024, 1, 30), reason="Agenda")
+    assert postponed.number == 2
+    cancelled = cancel_session(second, reason="Se atiende en otra sesión")
+    assert cancelled.status == Session.Status.CANCELLED
+    assert cancelled.number == 2
