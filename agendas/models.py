@@ -1,6 +1,7 @@
 import dataclasses
 import datetime
 import hashlib
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -197,6 +198,10 @@ class Document(models.Model):
             self.sha256 = digest.hexdigest()
             self.size = self.file.size
         super().save(*args, **kwargs)
+
+    @property
+    def download_name(self) -> str:
+        return PurePosixPath(self.file.name).name
 
 
 class Vote(models.Model):

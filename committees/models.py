@@ -1,5 +1,6 @@
 import datetime
 import re
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -104,6 +105,35 @@ class PoliticalParty(models.Model):
         return self.acronym
 
 
+def manages_every_committee(user) -> bool:
+    """Staff with the right permission manage every committee, not only their own."""
+    return user.is_active and (user.is_superuser or user.has_perm("committees.change_committee"))
+
+
+class CommitteeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Committees the user sits on in any role (or all of them, for their managers)."""
+        if not user.is_authenticated:
+            return self.none()
+        if manages_every_committee(user):
+            return self
+        return self.filter(pk__in=Membership.objects.filter(person__user=user).values("committee"))
+
+    def manageable_by(self, user):
+        """Committees whose technical secretary is the user (or all, for their managers)."""
+        if not user.is_authenticated:
+            return self.none()
+        if manages_every_committee(user):
+            return self
+        # Any term, not only the current one: the secretariat keeps the records after the
+        # committee closes (the last acta is approved, the final informe is published).
+        return self.filter(
+            pk__in=Membership.objects.filter(
+                person__user=user, role=Membership.Role.TECHNICAL_SECRETARY
+            ).values("committee")
+        )
+
+
 class Committee(models.Model):
     """A collegiate body: a technical advisory committee, a working group or a commission."""
 
@@ -165,6 +195,7 @@ class Committee(models.Model):
         ),
     )
 
+    objects = CommitteeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -253,6 +284,11 @@ class Attribution(models.Model):
         return f"{self.label}) {self.text[:60]}" if self.label else self.text[:60]
 
 
+def new_calendar_token() -> str:
+    """An unguessable token for a personal calendar URL (43 URL-safe characters)."""
+    return secrets.token_urlsafe(32)
+
+
 class Person(models.Model):
     """A person who takes part in committees: member, secretary, guest or representative."""
 
@@ -271,6 +307,14 @@ class Person(models.Model):
         null=True,
         blank=True,
     )
+    # The secret in the URL of the personal calendar feed; regenerating it revokes the old URL.
+    calendar_token = models.CharField(
+        _("clave del calendario personal"),
+        max_length=43,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("persona")
@@ -283,6 +327,12 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.honorific} {self.name}" if self.honorific else self.name
+
+    def regenerate_calendar_token(self) -> str:
+        """Give the person a new calendar URL; the old one stops working at once."""
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
 
 
 class MembershipQuerySet(models.QuerySet):

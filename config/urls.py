@@ -1,12 +1,18 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "Quórum"
-admin.site.site_title = "Quórum"
-admin.site.index_title = "Administración de comités y calendario"
+from committees import views as committee_views
+
+admin.site.site_header = _("Quórum")
+admin.site.site_title = _("Quórum")
+admin.site.index_title = _("Administración de comités y calendario")
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", committee_views.home, name="home"),
+    path("cuenta/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("committees.urls")),
+    path("", include("agendas.urls")),
+    path("", include("sessions.urls")),
 ]

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Committee
+
 from .models import Session
 
 
@@ -78,3 +80,82 @@ class PostponeSessionsForm(CancelSessionsForm):
                 "new_end_time", _("La hora de término debe ser posterior a la de inicio.")
             )
         return cleaned_data
+
+
+class SessionForm(forms.ModelForm):
+    """A new session of a committee; its number comes from date order, not from the form."""
+
+    class Meta:
+        model = Session
+        fields = [
+            "kind", "role", "date", "start_time", "end_time", "place", "video_link", "notes",
+            "is_public",
+        ]  # fmt: skip
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "date": {
+                "required": _("Indique la fecha de la sesión."),
+                "invalid": _("Escriba una fecha válida (día, mes y año)."),
+            },
+            "kind": {"required": _("Elija el tipo de sesión.")},
+            "start_time": {"invalid": _("Escriba una hora válida, p. ej. 11:00.")},
+            "end_time": {"invalid": _("Escriba una hora válida, p. ej. 13:00.")},
+            "video_link": {"invalid": _("Escriba un enlace completo, que empiece con https://")},
+        }
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.committee = committee
+        # Until the number is assigned (in date order, by the service) a placeholder lets
+        # the model's own validation run on the rest of the fields.
+        self.instance.number = 1
+        if committee.kind != committee.Kind.WORKING_GROUP:
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices
+                if choice[0] != Session.Kind.WORKING_GROUP
+            ]  # fmt: skip
+
+    def validate_unique(self):
+        # The number is not chosen here, so the (committee, kind, number) rule is checked
+        # by the service; the one-installation rule is checked as usual.
+        exclude = self._get_validation_exclusions()
+        exclude.add("number")
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+class CalendarFilterForm(forms.Form):
+    """The calendar's month and filters, read from the query string."""
+
+    mes = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        error_messages={"invalid": _("El mes debe escribirse como AAAA-MM, p. ej. 2024-03.")},
+    )
+    organo = forms.ModelChoiceField(
+        label=_("Órgano colegiado"),
+        queryset=Committee.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Todos"),
+        error_messages={"invalid_choice": _("Ese órgano colegiado no existe o no lo puede ver.")},
+    )
+    tipo = forms.ChoiceField(
+        label=_("Tipo de sesión"),
+        choices=[("", _("Todos")), *Session.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Ese tipo de sesión no existe.")},
+    )
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organo"].queryset = committees.order_by("short_name")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committees.models import Committee, Membership
+from committees.models import Committee, Membership, manages_every_committee
 from committees.spanish import capitalize_first, ordinal
 
 WORK_MEETING_PARTIES = (
@@ -28,6 +28,40 @@ class SessionQuerySet(models.QuerySet):
     def with_acta(self):
         """The kinds of session that produce an acta (work meetings do not)."""
         return self.filter(kind__in=Session.KINDS_WITH_ACTA)
+
+    def visible_to(self, user):
+        """
+        Members and the technical secretary see every session of their committees; party
+        representatives see the formal work meetings; guests and representatives also see
+        the sessions they are invited to; managers see everything they manage.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if manages_every_committee(user):
+            return self
+        managed = Committee.objects.manageable_by(user).values("pk")
+        return self.visible_through(Membership.objects.filter(person__user=user)) | self.filter(
+            committee__in=managed
+        )
+
+    def visible_to_person(self, person):
+        """What ``person`` sees through their seats (their personal calendar feed)."""
+        return self.visible_through(Membership.objects.filter(person=person))
+
+    def visible_through(self, memberships):
+        full_readers = memberships.filter(
+            role__in=(Membership.Role.MEMBER, Membership.Role.TECHNICAL_SECRETARY)
+        )
+        representatives = memberships.filter(role=Membership.Role.PARTY_REPRESENTATIVE)
+        invited = Session.invitations.through.objects.filter(membership__in=memberships)
+        return self.filter(
+            Q(committee__in=full_readers.values("committee"))
+            | Q(committee__in=representatives.values("committee"), kind=Session.Kind.WORK_MEETING)
+            | Q(pk__in=invited.values("session"))
+        )
+
+    def manageable_by(self, user):
+        return self.filter(committee__in=Committee.objects.manageable_by(user).values("pk"))
 
 
 class Session(models.Model):
@@ -80,6 +114,16 @@ class Session(models.Model):
     notes = models.TextField(_("notas"), blank=True)
     is_public = models.BooleanField(
         _("pública"), default=True, help_text=_("Aparece en el calendario público.")
+    )
+    invitations = models.ManyToManyField(
+        Membership,
+        verbose_name=_("personas invitadas"),
+        help_text=_(
+            "Invitadas y representaciones que pueden ver esta sesión aunque no sea una "
+            "reunión de trabajo."
+        ),
+        related_name="invited_sessions",
+        blank=True,
     )
     convened_at = models.DateTimeField(_("convocada el"), null=True, blank=True)
     status_reason = models.TextField(

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "committees"
+
+urlpatterns = [
+    path("organos/<slug:slug>/", views.committee_detail, name="detail"),
+]

@@ -1,0 +1,80 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from agendas.models import Agreement
+from reports.models import Acta
+from sessions.models import Session
+
+from .models import Committee, Membership
+
+
+def get_committee_for_user(user, slug: str, *, manage: bool = False) -> Committee:
+    """The committee, if the user may see it (or manage it); 404 otherwise."""
+    committees = (
+        Committee.objects.manageable_by(user) if manage else Committee.objects.visible_to(user)
+    )
+    return get_object_or_404(
+        committees.select_related("institution", "process", "parent"), slug=slug
+    )
+
+
+@login_required
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    visible_sessions = Session.objects.visible_to(user)
+    managed = Committee.objects.manageable_by(user)
+    open_agreements = Agreement.objects.filter(status__in=Agreement.OPEN_STATUSES).select_related(
+        "committee", "point__session", "responsible"
+    )
+    context = {
+        "nav": "home",
+        "today": today,
+        "committees": Committee.objects.visible_to(user).select_related("institution", "process"),
+        "upcoming": visible_sessions.upcoming(today).select_related("committee")[:10],
+        "my_agreements": open_agreements.filter(responsible__user=user).order_by(
+            "due_date", "number"
+        ),
+        "overdue_agreements": open_agreements.filter(
+            committee__in=managed.values("pk"), due_date__lt=today
+        ).order_by("due_date"),
+        "draft_actas": Acta.objects.filter(
+            status=Acta.Status.DRAFT, session__in=visible_sessions.values("pk")
+        )
+        .select_related("session__committee")
+        .order_by("session__date"),
+    }
+    return render(request, "committees/home.html", context)
+
+
+@login_required
+def committee_detail(request, slug):
+    committee = get_committee_for_user(request.user, slug)
+    memberships = committee.memberships.select_related("person", "party").order_by(
+        "start", "person__name"
+    )
+    by_role = {role: [] for role in Membership.Role}
+    for membership in memberships:
+        by_role[Membership.Role(membership.role)].append(membership)
+    today = timezone.localdate()
+    sessions = list(
+        Session.objects.visible_to(request.user)
+        .filter(committee=committee)
+        .select_related("committee")
+        .order_by("date", "start_time")
+    )
+    context = {
+        "committee": committee,
+        "attributions": committee.attributions.all(),
+        "members_by_role": [
+            (role.label, by_role[role]) for role in Membership.Role if by_role[role]
+        ],
+        "upcoming": [s for s in sessions if s.date >= today],
+        "past": [s for s in sessions if s.date < today][::-1],
+        "can_manage": Committee.objects.manageable_by(request.user)
+        .filter(pk=committee.pk)
+        .exists(),
+        "today": today,
+    }
+    return render(request, "committees/committee_detail.html", context)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sessions"
+
+urlpatterns = [
+    path("calendario/", views.calendar_month, name="calendar"),
+    path("calendario/lista/", views.calendar_list, name="calendar-list"),
+    path("sesiones/<int:pk>/", views.session_detail, name="detail"),
+    path("organos/<slug:slug>/sesiones/nueva/", views.session_create, name="create"),
+    path(
+        "calendario/<slug:slug>/calendario.ics",
+        views.committee_feed,
+        name="committee-feed",
+    ),
+    path(
+        "calendario/personal/<str:token>/calendario.ics",
+        views.personal_feed,
+        name="personal-feed",
+    ),
+    path("sesiones/<int:pk>/sesion.ics", views.session_ics, name="session-ics"),
+]

@@ -1,0 +1,230 @@
+"""The calendar (month and list), the session page, new sessions, and calendar downloads."""
+
+import calendar as pycalendar
+import datetime
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+# The session page and the new-session view compose the agenda onto the page.
+from agendas.services import schedule_session
+from agendas.views import agenda_context
+from committees.models import Committee, Person
+from committees.spanish import WEEKDAYS, add_months, month_name
+
+from . import ical
+from .forms import CalendarFilterForm, SessionForm
+from .models import Session
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+@require_safe
+def committee_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee's public sessions, for anyone to subscribe to without signing in."""
+    committee = get_object_or_404(Committee.objects.select_related("institution"), slug=slug)
+    sessions = ical.feed_sessions(committee.sessions.filter(is_public=True))
+    body = ical.committee_calendar(committee, sessions, base_url=_base_url(request))
+    return _calendar_response(
+        request,
+        body,
+        filename=f"{committee.slug}.ics",
+        last_modified=ical.last_change([committee.pk]),
+        private=False,
+    )
+
+
+@require_safe
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """
+    Every session, public or not, of every committee where the person holds a seat, in
+    any role. The secret token is the only credential: a wrong or revoked one is a 404.
+    """
+    person = get_object_or_404(Person, calendar_token=token)
+    # The same rule as the pages: representatives get the formal work meetings and the
+    # sessions they are invited to, members and the secretary everything.
+    committee_ids = person.memberships.values("committee_id")
+    sessions = ical.feed_sessions(Session.objects.visible_to_person(person))
+    body = ical.personal_calendar(person, sessions, base_url=_base_url(request))
+    return _calendar_response(
+        request,
+        body,
+        filename="calendario.ics",
+        last_modified=ical.last_change(committee_ids),
+        private=True,
+    )
+
+
+@require_safe
+def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One session as a file to add to a calendar."""
+    session = ical.feed_sessions(Session.objects.filter(pk=pk)).first()
+    if session is None:
+        raise Http404("No existe esa sesión.")
+    if not session.is_public:
+        # Like the session page: sign in first, then only those who may see it.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not Session.objects.visible_to(request.user).filter(pk=pk).exists():
+            raise Http404("No existe esa sesión.")
+    body = ical.session_calendar(session, base_url=_base_url(request))
+    return _calendar_response(
+        request,
+        body,
+        filename=f"{session.committee.slug}-{session.kind}-{session.number}.ics",
+        last_modified=session.last_changed,
+        private=False,
+        as_attachment=True,
+    )
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _calendar_response(
+    request: HttpRequest,
+    body: bytes,
+    *,
+    filename: str,
+    last_modified: datetime.datetime | None,
+    private: bool,
+    as_attachment: bool = False,
+) -> HttpResponse:
+    """
+    The calendar with its validators: the ETag is a hash of the body, so it changes with
+    anything in it (agenda points included); Last-Modified tracks the sessions' history.
+    A client that sends If-None-Match is judged by the ETag alone (RFC 9110).
+    """
+    response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    timestamp = None
+    if last_modified is not None:
+        timestamp = int(last_modified.timestamp())
+        response["Last-Modified"] = http_date(timestamp)
+    # Clients revalidate on every poll; with the validators above that costs a 304.
+    if private:
+        patch_cache_control(response, no_cache=True, private=True)
+        response["X-Robots-Tag"] = "noindex"
+    else:
+        patch_cache_control(response, no_cache=True, public=True)
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
+# --- Web interface: session page, new session, calendar -----------------------------------
+
+
+def get_session_for_user(user, pk: int, *, manage: bool = False) -> Session:
+    """The session, if the user may see it (or manage it); 404 otherwise."""
+    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
+    return get_object_or_404(sessions.select_related("committee__institution"), pk=pk)
+
+
+@login_required
+def session_detail(request, pk):
+    session = get_session_for_user(request.user, pk)
+    can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
+    context = agenda_context(session, can_manage=can_manage)
+    return render(request, "sessions/session_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request, slug):
+    committee = get_object_or_404(
+        Committee.objects.manageable_by(request.user).select_related("institution"), slug=slug
+    )
+    form = SessionForm(request.POST or None, committee=committee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = schedule_session(committee=committee, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Se creó la %(title)s con su orden del día estándar.")
+                % {"title": session.reference},
+            )
+            return redirect("sessions:detail", session.pk)
+    return render(request, "sessions/session_form.html", {"committee": committee, "form": form})
+
+
+@login_required
+def calendar_month(request):
+    return _calendar(request, view="month")
+
+
+@login_required
+def calendar_list(request):
+    return _calendar(request, view="list")
+
+
+def _calendar(request, *, view: str):
+    today = timezone.localdate()
+    committees = Committee.objects.visible_to(request.user)
+    filters = CalendarFilterForm(request.GET or None, committees=committees)
+    month = today.replace(day=1)
+    sessions = Session.objects.visible_to(request.user).select_related("committee")
+    if filters.is_bound:
+        if filters.is_valid():
+            month = filters.cleaned_data["mes"] or month
+            if filters.cleaned_data["organo"]:
+                sessions = sessions.filter(committee=filters.cleaned_data["organo"])
+            if filters.cleaned_data["tipo"]:
+                sessions = sessions.filter(kind=filters.cleaned_data["tipo"])
+        else:
+            for errors in filters.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    sessions = list(
+        sessions.filter(date__gte=weeks[0][0], date__lte=weeks[-1][-1]).order_by(
+            "date", F("start_time").asc(nulls_first=True), "committee__short_name"
+        )
+    )
+    by_day = {}
+    for session in sessions:
+        by_day.setdefault(session.date, []).append(session)
+    previous_month = add_months(month, -1)
+    next_month = add_months(month, 1)
+    context = {
+        "nav": "calendar",
+        "view": view,
+        "today": today,
+        "month": month,
+        "month_title": f"{month_name(month.month)} de {month.year}",
+        "filters": filters,
+        "weekday_names": [name.capitalize() for name in WEEKDAYS],
+        "weeks": [
+            [{"date": day, "sessions": by_day.get(day, [])} for day in week] for week in weeks
+        ],
+        "sessions": [s for s in sessions if s.date.month == month.month],
+        "previous_month_name": month_name(previous_month.month).capitalize(),
+        "next_month_name": month_name(next_month.month).capitalize(),
+        "previous_query": _calendar_query(request, previous_month),
+        "next_query": _calendar_query(request, next_month),
+        "today_query": _calendar_query(request, today.replace(day=1)),
+        "current_query": _calendar_query(request, month),
+    }
+    template = "sessions/calendar_month.html" if view == "month" else "sessions/calendar_list.html"
+    return render(request, template, context)
+
+
+def _calendar_query(request, month) -> str:
+    query = request.GET.copy()
+    query["mes"] = f"{month:%Y-%m}"
+    return query.urlencode()
