@@ -6,4 +6,5 @@ app_name = "committees"
 
 urlpatterns = [
     path("organos/<slug:slug>/", views.committee_detail, name="detail"),
+    path("cuenta/calendario/", views.my_calendar, name="my-calendar"),
 ]

@@ -1,12 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from agendas.models import Agreement
 from reports.models import Acta
 from sessions.models import Session
 
-from .models import Committee, Membership
+from .models import Committee, Membership, Person
 
 
 def get_committee_for_user(user, slug: str, *, manage: bool = False) -> Committee:
@@ -78,3 +83,32 @@ def committee_detail(request, slug):
         "today": today,
     }
     return render(request, "committees/committee_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_calendar(request):
+    """The address of the person's own calendar feed, and a way to revoke it."""
+    person = Person.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        if person is None:
+            raise Http404
+        person.regenerate_calendar_token()
+        messages.success(
+            request,
+            _(
+                "Se generó una dirección nueva. La anterior dejó de funcionar: actualice la "
+                "suscripción en su aplicación de calendario."
+            ),
+        )
+        return redirect("committees:my-calendar")
+    feed_url = None
+    if person is not None:
+        feed_url = request.build_absolute_uri(
+            reverse("sessions:personal-feed", args=[person.calendar_token])
+        )
+    return render(
+        request,
+        "committees/my_calendar.html",
+        {"person": person, "feed_url": feed_url, "nav": "my-calendar"},
+    )

@@ -146,7 +146,7 @@ def _clean_text(text: str) -> str:
     return text.replace("\xa0", " ").replace("\u200b", "").replace("\u202f", " ")
 
 
-def _decode(data: str | bytes) -> str:
+def decode_input(data: str | bytes) -> str:
     if isinstance(data, str):
         return _clean_text(data)
     try:
@@ -1032,7 +1032,7 @@ def parse_calendar(
             Issue(f"«{default_kind}» no es un tipo de sesión; use {', '.join(KIND_CODES)}.")
         )
         return result
-    text = _decode(data)
+    text = decode_input(data)
     kind_of_input = detect_format(text, filename)
     if not text.strip():
         result = ParseResult(format=kind_of_input)

@@ -1,9 +1,13 @@
+import hashlib
+
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 
+from .calendar_import import decode_input, max_import_bytes
 from .models import Session
 
 
@@ -159,3 +163,57 @@ class CalendarFilterForm(forms.Form):
         self.fields["organo"].queryset = committees.order_by("short_name")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+class CalendarImportForm(forms.Form):
+    """A calendar to import: an uploaded file or text pasted from a document."""
+
+    archivo = forms.FileField(
+        label=_("Archivo"),
+        required=False,
+        help_text=_("Un archivo .ics, un CSV o un texto (.txt) con la tabla del calendario."),
+    )
+    texto = forms.CharField(
+        label=_("O pegue aquí la tabla del calendario"),
+        required=False,
+        # Leading tabs and blank lines tell the cells of a pasted table apart.
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text=_(
+            "Copie la tabla del plan de trabajo (número, fecha y tipo de sesión) tal como "
+            "está en el documento."
+        ),
+    )
+    tipo = forms.ChoiceField(
+        label=_("Tipo de las filas que no lo dicen"),
+        choices=[("", _("Deducirlo de la descripción")), *Session.Kind.choices],
+        required=False,
+    )
+    nombre = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A fingerprint of what was previewed: only that exact content can be confirmed.
+    huella = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        uploaded, text = cleaned.get("archivo"), cleaned.get("texto") or ""
+        if uploaded and text.strip():
+            raise forms.ValidationError(_("Elija un archivo o pegue la tabla, no ambos."))
+        if not uploaded and not text.strip():
+            raise forms.ValidationError(_("Elija un archivo o pegue la tabla del calendario."))
+        limit = max_import_bytes()
+        size = uploaded.size if uploaded else len(text.encode())
+        if size > limit:
+            raise forms.ValidationError(
+                _("El calendario pesa %(size)s; el máximo es %(limit)s.")
+                % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+            )
+        if uploaded:
+            # The preview carries the content on to the confirmation as text.
+            cleaned["texto"] = decode_input(uploaded.read())
+            cleaned["nombre"] = uploaded.name
+        else:
+            cleaned["texto"] = text
+        cleaned["fingerprint"] = hashlib.sha256(
+            f"{cleaned.get('tipo')}\n{cleaned['nombre']}\n{cleaned['texto']}".encode()
+        ).hexdigest()
+        return cleaned

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendario/lista/", views.calendar_list, name="calendar-list"),
     path("sesiones/<int:pk>/", views.session_detail, name="detail"),
     path("organos/<slug:slug>/sesiones/nueva/", views.session_create, name="create"),
+    path("organos/<slug:slug>/calendario/importar/", views.calendar_import, name="import"),
     path(
         "calendario/<slug:slug>/calendario.ics",
         views.committee_feed,

@@ -15,16 +15,18 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 # The session page and the new-session view compose the agenda onto the page.
-from agendas.services import schedule_session
+from agendas.services import add_standard_agenda, schedule_session
 from agendas.views import agenda_context
 from committees.models import Committee, Person
 from committees.spanish import WEEKDAYS, add_months, month_name
 
 from . import ical
-from .forms import CalendarFilterForm, SessionForm
+from .calendar_import import FORMAT_LABELS, import_calendar
+from .forms import CalendarFilterForm, CalendarImportForm, SessionForm
 from .models import Session
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -228,3 +230,58 @@ def _calendar_query(request, month) -> str:
     query = request.GET.copy()
     query["mes"] = f"{month:%Y-%m}"
     return query.urlencode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_import(request, slug):
+    """Upload or paste a calendar, see what it would create, then confirm."""
+    committee = get_object_or_404(
+        Committee.objects.manageable_by(request.user).select_related("institution", "process"),
+        slug=slug,
+    )
+    report = None
+    if request.method == "POST":
+        form = CalendarImportForm(request.POST, request.FILES)
+    else:
+        form = CalendarImportForm()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        # Text edited after the preview is previewed again, never imported unseen.
+        confirmed = "confirmar" in request.POST and data["huella"] == data["fingerprint"]
+        report = import_calendar(
+            committee,
+            data["texto"],
+            filename=data["nombre"] or None,
+            default_kind=data["tipo"] or None,
+            dry_run=not confirmed,
+            on_created=add_standard_agenda,
+        )
+        if report.written:
+            messages.success(
+                request,
+                ngettext(
+                    "Se importó %(count)d sesión.",
+                    "Se importaron %(count)d sesiones.",
+                    len(report.planned),
+                )
+                % {"count": len(report.planned)},
+            )
+            return redirect("committees:detail", committee.slug)
+        # The preview (or a confirmation that no longer validates) shows the report; the
+        # content travels on as text, so a file need not be uploaded twice.
+        form = CalendarImportForm(
+            initial={
+                "texto": data["texto"],
+                "tipo": data["tipo"],
+                "nombre": data["nombre"],
+                "huella": data["fingerprint"],
+            }
+        )
+    context = {
+        "committee": committee,
+        "form": form,
+        "report": report,
+        "format_label": FORMAT_LABELS.get(report.format, "") if report else "",
+    }
+    return render(request, "sessions/calendar_import.html", context)
