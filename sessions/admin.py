@@ -57,7 +57,7 @@ class SessionAdmin(HistoryAdmin):
     list_select_related = ("committee__institution",)
     date_hierarchy = "date"
     search_fields = ("committee__short_name", "committee__name", "place", "notes", "status_reason")
-    autocomplete_fields = ("committee",)
+    autocomplete_fields = ("committee", "invitations")
     readonly_fields = ("revision", "status_changed_at")
     fieldsets = (
         (None, {"fields": ("committee", "kind", "role", "number")}),
@@ -75,7 +75,7 @@ class SessionAdmin(HistoryAdmin):
                 )
             },
         ),
-        (_("Publicación"), {"fields": ("is_public", "notes")}),
+        (_("Publicación"), {"fields": ("is_public", "invitations", "notes")}),
     )
     inlines = (AgendaPointInline, AttendanceInline)
     actions = ("postpone", "cancel")

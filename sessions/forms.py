@@ -32,6 +32,7 @@ class SessionAdminForm(forms.ModelForm):
             "status_changed_at",
             "rescheduled_from",
             "is_public",
+            "invitations",
             "notes",
         )
 

@@ -155,3 +155,17 @@ def test_the_demo_matches_the_standard_agendas():
         "y abril de este Comité"
     ]
     assert informe[0] in list(seventh.points.values_list("title", flat=True))
+
+
+def test_it_gives_the_secretary_and_a_member_an_account(output):
+    secretary = Membership.objects.get(committee__slug=SLUG, role="technical_secretary")
+    assert secretary.person.user.username == "hector"
+    assert secretary.person.user.check_password("quorum-demo")
+    assert not secretary.person.user.is_staff
+    claudia = Membership.objects.get(
+        committee__slug=SLUG, person__name="Claudia Carolina Olivares Álvarez"
+    )
+    assert claudia.person.user.username == "claudia"
+    assert "«hector»" in output
+    call_command("load_demo", stdout=io.StringIO())
+    assert get_user_model().objects.count() == 3

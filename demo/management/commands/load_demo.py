@@ -2,9 +2,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from committees.models import Person
 from demo.loader import load_demo
 
 DEMO_USERNAME = "admin"
+# Accounts for people of the demo committee, to see Quórum as they do.
+DEMO_PEOPLE = {
+    "hector": ("Héctor Gallego Ávila", "secretaría técnica"),
+    "claudia": ("Claudia Carolina Olivares Álvarez", "integrante con voz y voto"),
+}
 DEMO_PASSWORD = "quorum-demo"  # noqa: S105 - a published demo credential, DEBUG only
 
 
@@ -32,6 +38,7 @@ class Command(BaseCommand):
             )
         )
         self._ensure_superuser(password)
+        self._ensure_people_accounts(password)
 
     def _ensure_superuser(self, password):
         User = get_user_model()
@@ -58,3 +65,23 @@ class Command(BaseCommand):
                 f"contraseña «{password}»."
             )
         )
+
+    def _ensure_people_accounts(self, password):
+        if password is None and not settings.DEBUG:
+            return
+        User = get_user_model()
+        for username, (name, role) in DEMO_PEOPLE.items():
+            person = Person.objects.get(name=name)
+            if person.user_id is None:
+                first_name, _, last_name = name.partition(" ")
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        username,
+                        password=password or DEMO_PASSWORD,
+                        first_name=first_name,
+                        last_name=last_name,
+                    )
+                person.user = user
+                person.save(update_fields=["user"])
+            self.stdout.write(f"También puede entrar como «{username}» ({name}, {role}).")
