@@ -13,6 +13,8 @@ from .models import (
     Membership,
     Person,
     PoliticalParty,
+    Rule,
+    RuleOverride,
 )
 
 
@@ -251,3 +253,31 @@ class MembershipAdmin(HistoryAdmin):
     search_fields = ("person__name", "committee__short_name", "committee__name", "appointing_act")
     autocomplete_fields = ("committee", "person")
     date_hierarchy = "start"
+
+
+@admin.register(Rule)
+class RuleAdmin(HistoryAdmin):
+    list_display = ("code", "statement", "cites", "level", "certainty", "verified_on")
+    list_filter = ("level", "certainty")
+    list_select_related = ()
+    search_fields = ("code", "statement", "cites")
+    readonly_fields = ("code",)
+    fields = (
+        "code",
+        "cites",
+        "statement",
+        "level",
+        "certainty",
+        "applies_to",
+        "parameters",
+        "verified_on",
+    )
+
+
+@admin.register(RuleOverride)
+class RuleOverrideAdmin(HistoryAdmin):
+    list_display = ("rule", "committee", "parameters", "reason")
+    list_filter = (("committee", CommitteeListFilter),)
+    list_select_related = ("rule", "committee__institution")
+    search_fields = ("rule__code", "committee__short_name", "reason")
+    autocomplete_fields = ("committee",)

@@ -433,3 +433,107 @@ class Membership(models.Model):
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
+
+
+class Rule(models.Model):
+    """A rule a committee's calendar and records are checked against, kept as data."""
+
+    class Level(models.TextChoices):
+        ERROR = "error", _("Error")
+        WARNING = "warning", _("Advertencia")
+        INFO = "info", _("Información")
+
+    class Certainty(models.TextChoices):
+        SEED = "seed", _("Tomada del plan de trabajo (cita el Reglamento)")
+        INFERRED = "inferred", _("Inferida de la práctica")
+        DEFAULT = "default", _("Valor por omisión, sin texto vinculante")
+
+    code = models.CharField(_("identificador"), max_length=20, unique=True)
+    cites = models.CharField(_("fundamento"), max_length=100, blank=True)
+    statement = models.TextField(_("regla"))
+    level = models.CharField(_("nivel"), max_length=10, choices=Level.choices)
+    certainty = models.CharField(_("certeza"), max_length=10, choices=Certainty.choices)
+    applies_to = models.JSONField(
+        _("tipos de órgano"),
+        default=list,
+        blank=True,
+        help_text=_("Tipos de órgano a los que aplica; vacío: a todos."),
+    )
+    parameters = models.JSONField(_("parámetros"), default=dict, blank=True)
+    verified_on = models.DateField(
+        _("verificada el"),
+        null=True,
+        blank=True,
+        help_text=_("Fecha en que una persona cotejó la regla con el texto vigente."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("regla")
+        verbose_name_plural = _("reglas")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.statement[:60]}"
+
+    def applies_to_committee(self, committee: Committee) -> bool:
+        return not self.applies_to or committee.kind in self.applies_to
+
+
+class RuleOverride(models.Model):
+    """A committee's own value for some parameters of a rule (e.g. a 48-hour notice)."""
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("órgano colegiado"),
+        on_delete=models.CASCADE,
+        related_name="rule_overrides",
+    )
+    rule = models.ForeignKey(
+        Rule, verbose_name=_("regla"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    parameters = models.JSONField(_("parámetros propios"), default=dict)
+    reason = models.TextField(_("motivo o acuerdo"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("parámetro propio de una regla")
+        verbose_name_plural = _("parámetros propios de las reglas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "rule"],
+                name="rule_override_once_per_committee",
+                violation_error_message=_("Este órgano ya ajustó esta regla."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule.code} ({self.committee.short_name})"
+
+    def clean(self):
+        if not self.rule_id:
+            return
+        unknown = sorted(set(self.parameters) - set(self.rule.parameters))
+        if unknown:
+            raise ValidationError(
+                {
+                    "parameters": _(
+                        "La regla %(code)s no tiene los parámetros %(unknown)s; tiene: "
+                        "%(known)s."
+                    )
+                    % {
+                        "code": self.rule.code,
+                        "unknown": ", ".join(unknown),
+                        "known": ", ".join(sorted(self.rule.parameters)) or "ninguno",
+                    }
+                }
+            )
+
+
+def rule_parameters(committee: Committee, code: str) -> dict:
+    """The parameters of a rule for a committee: the defaults with its own values on top."""
+    rule = Rule.objects.get(code=code)
+    override = rule.overrides.filter(committee=committee).first()
+    return {**rule.parameters, **(override.parameters if override else {})}

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from agendas.models import Agreement
 from reports.models import Acta
@@ -25,6 +25,7 @@ def get_committee_for_user(user, slug: str, *, manage: bool = False) -> Committe
 
 
 @login_required
+@require_safe
 def home(request):
     user = request.user
     today = timezone.localdate()
@@ -54,6 +55,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def committee_detail(request, slug):
     committee = get_committee_for_user(request.user, slug)
     memberships = committee.memberships.select_related("person", "party").order_by(

@@ -21,6 +21,8 @@ from committees.models import (
     Membership,
     Person,
     PoliticalParty,
+    Rule,
+    RuleOverride,
 )
 from reports.models import Acta, Informe
 from sessions.models import Attendance, Session
@@ -168,6 +170,12 @@ def build_world(user):
         for n in range(1, ROWS + 1)
     )
     Group.objects.create(name="Secretaría técnica")
+    RuleOverride.objects.create(
+        committee=cotaprep,
+        rule=Rule.objects.get(code="SES-01"),
+        parameters={"ordinary_hours": 48},
+        reason="Acuerdo del comité en su sesión de instalación",
+    )
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="demo.tasks.example",
