@@ -2,18 +2,20 @@
 
 import dataclasses
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from committees.models import Committee, Membership
+from committees.models import Committee, Membership, Person
 from committees.spanish import add_months, month_name, months_between, ordinal
-from sessions.models import Session
+from sessions.models import Attendance, Session
 from sessions.services import next_session_number, renumber_sessions
 
-from .models import AgendaPoint, Vote
+from .models import AgendaPoint, Agreement, AgreementFollowUp, Vote
 
 Kind = AgendaPoint.Kind
 Standard = AgendaPoint.Standard
@@ -330,9 +332,21 @@ def delete_point(point: AgendaPoint) -> None:
 @transaction.atomic
 def cast_vote(point: AgendaPoint, membership: Membership, sense: str) -> Vote:
     """
-    Record (or change) one member's vote on a point for approval. Only a member with vote
-    whose term covers the session's date may vote (Vote.clean says why not, in Spanish).
+    Record (or change) one member's vote on a point for approval. The session must have
+    been opened with quorum, and only a member with vote, present at the session and whose
+    term covers its date, may vote (Vote.clean says why not, in Spanish).
     """
+    session = point.session
+    if session.opened_at is None:
+        raise ValidationError(_("No se puede votar: la sesión no se ha abierto con quórum."))
+    present = session.attendances.filter(
+        membership=membership, status__in=Attendance.PRESENT_STATUSES
+    ).exists()
+    if membership.has_vote and not present:
+        raise ValidationError(
+            _("%(name)s no está registrada como presente en la sesión.")
+            % {"name": membership.person.full_name}
+        )
     vote = Vote.objects.filter(point=point, membership=membership).first() or Vote(
         point=point, membership=membership
     )
@@ -340,3 +354,117 @@ def cast_vote(point: AgendaPoint, membership: Membership, sense: str) -> Vote:
     vote.full_clean()
     vote.save()
     return vote
+
+
+SESSION_CODES = {
+    Session.Kind.ORDINARY: "SO",
+    Session.Kind.EXTRAORDINARY: "SE",
+    Session.Kind.WORK_MEETING: "RT",
+    Session.Kind.WORKING_GROUP: "RG",
+}
+
+
+def agreement_number(committee: Committee, session: Session, sequence: int) -> str:
+    """The committee's pattern filled in: "COTAPREP/2024/SO03/A02"."""
+    return committee.agreement_number_pattern.format(
+        COMMITTEE=committee.short_name,
+        YEAR=session.date.year,
+        SESSION=f"{SESSION_CODES[session.kind]}{session.number:02d}",
+        SEQ=f"A{sequence:02d}",
+    )
+
+
+def _same_scope_regex(committee: Committee, session: Session) -> str:
+    """Numbers that differ from this session's only in {SEQ} (works on SQLite and PostgreSQL)."""
+    fixed = [
+        re.escape(
+            part.format(
+                COMMITTEE=committee.short_name,
+                YEAR=session.date.year,
+                SESSION=f"{SESSION_CODES[session.kind]}{session.number:02d}",
+            )
+        )
+        for part in committee.agreement_number_pattern.split("{SEQ}")
+    ]
+    return "^" + "A[0-9]+".join(fixed) + "$"
+
+
+@transaction.atomic
+def adopt_agreement(
+    point: AgendaPoint,
+    *,
+    text: str,
+    responsible: Person | None = None,
+    due_date: datetime.date | None = None,
+) -> Agreement:
+    """
+    Record an agreement adopted under a point, numbered by the committee's pattern. The
+    consecutive counts within what the rest of the pattern fixes (per session for the
+    default pattern, per year for "{COMMITTEE}/{YEAR}/{SEQ}"), with no gaps: the committee
+    row is locked so that two agreements adopted at once never take the same number.
+    """
+    session = point.session
+    committee = Committee.objects.select_for_update().get(pk=session.committee_id)
+    if not text.strip():
+        raise ValidationError({"text": _("Escriba el texto del acuerdo.")})
+    siblings = committee.agreements.filter(number__regex=_same_scope_regex(committee, session))
+    sequence = (siblings.aggregate(last=Max("sequence"))["last"] or 0) + 1
+    agreement = Agreement(
+        committee=committee,
+        point=point,
+        sequence=sequence,
+        number=agreement_number(committee, session, sequence),
+        text=text.strip(),
+        responsible=responsible,
+        due_date=due_date,
+    )
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def follow_up_agreement(
+    agreement: Agreement,
+    *,
+    note: str,
+    date: datetime.date,
+    new_status: str = "",
+    at_point: AgendaPoint | None = None,
+    by=None,
+) -> AgreementFollowUp:
+    """Log the progress of an agreement; a new status, if given, becomes its status."""
+    entry = AgreementFollowUp(
+        agreement=agreement,
+        note=note.strip(),
+        date=date,
+        new_status=new_status,
+        at_point=at_point,
+        recorded_by=by,
+    )
+    entry.full_clean()
+    entry.save()
+    if new_status and new_status != agreement.status:
+        agreement.status = new_status
+        agreement.save(update_fields=["status"])
+    return entry
+
+
+def open_agreements_on(committee: Committee, day: datetime.date):
+    """
+    The agreements adopted before ``day`` that were still open on that day, judged by the
+    dated follow-up log (an agreement closed later was open then).
+    """
+    status_then = (
+        AgreementFollowUp.objects.filter(agreement=OuterRef("pk"), date__lte=day)
+        .exclude(new_status="")
+        .order_by("-date", "-recorded_at")
+        .values("new_status")[:1]
+    )
+    return (
+        committee.agreements.filter(point__session__date__lt=day)
+        .annotate(status_then=Coalesce(Subquery(status_then), Value(Agreement.Status.PENDING)))
+        .filter(status_then__in=Agreement.OPEN_STATUSES)
+        .select_related("point__session", "responsible")
+        .order_by("point__session__date", "sequence")
+    )

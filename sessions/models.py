@@ -126,6 +126,19 @@ class Session(models.Model):
         blank=True,
     )
     convened_at = models.DateTimeField(_("convocada el"), null=True, blank=True)
+    opened_at = models.DateTimeField(
+        _("inicio con quórum"),
+        null=True,
+        blank=True,
+        help_text=_("Cuándo se declaró el quórum y comenzó la sesión."),
+    )
+    closed_at = models.DateTimeField(_("clausura"), null=True, blank=True)
+    quorum_present = models.PositiveSmallIntegerField(
+        _("integrantes con voto presentes al declarar el quórum"), null=True, blank=True
+    )
+    quorum_required = models.PositiveSmallIntegerField(
+        _("quórum requerido"), null=True, blank=True
+    )
     status_reason = models.TextField(
         _("motivo del cambio de estado"),
         blank=True,

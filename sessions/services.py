@@ -1,6 +1,8 @@
-"""Workflows on sessions: numbering, postponing and cancelling."""
+"""Workflows on sessions: numbering, convening, quorum, opening, closing, postponing."""
 
+import dataclasses
 import datetime
+import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Committee, Membership
+from committees.models import Committee, Membership, rule_parameters
 
 from .models import Attendance, Session
 
@@ -149,3 +151,119 @@ def record_attendance(
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+# --- Convening, quorum, opening and closing ------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Quorum:
+    """Who counts for the quorum of a session, and whether it is met."""
+
+    voting_members: int
+    present: int
+    required: int
+
+    @property
+    def is_met(self) -> bool:
+        return self.voting_members > 0 and self.present >= self.required
+
+    def __str__(self) -> str:
+        return _(
+            "Presentes %(present)s de %(members)s integrantes con voto; se requieren %(required)s."
+        ) % {"present": self.present, "members": self.voting_members, "required": self.required}
+
+
+def required_for_quorum(voting_members: int, rule: str) -> int:
+    """How many members with vote make the quorum under the committee's rule (SES-04)."""
+    if rule == "majority":
+        return voting_members // 2 + 1
+    if rule == "two_thirds":
+        return math.ceil(voting_members * 2 / 3)
+    if rule == "all":
+        return voting_members
+    raise ValidationError(_("Regla de quórum desconocida: «%(rule)s».") % {"rule": rule})
+
+
+def compute_quorum(session: Session) -> Quorum:
+    """
+    Only members with vote whose term covers the session's date count, present in the
+    room or remotely; the technical secretary, guests and representatives never do.
+    """
+    voting = Membership.objects.filter(committee_id=session.committee_id).with_vote()
+    voting = voting.active_on(session.date)
+    present = session.attendances.filter(
+        membership__in=voting, status__in=Attendance.PRESENT_STATUSES
+    ).count()
+    members = voting.count()
+    rule = rule_parameters(session.committee, "SES-04")["quorum"]
+    return Quorum(
+        voting_members=members, present=present, required=required_for_quorum(members, rule)
+    )
+
+
+def notice_hours(session: Session) -> int:
+    """The committee's notice period for this kind of session (SES-01), in hours."""
+    return rule_parameters(session.committee, "SES-01")[f"{session.kind}_hours"]
+
+
+@transaction.atomic
+def convene_session(session: Session, *, now: datetime.datetime | None = None) -> list[str]:
+    """
+    Convene a planned (or postponed) session: it needs an agenda; its number is frozen
+    from now on. Returns warnings, e.g. a notice shorter than the committee's rule.
+    """
+    session = _locked(session)
+    now = now or timezone.now()
+    if session.status not in (Session.Status.PLANNED, Session.Status.POSTPONED):
+        raise ValidationError(
+            _("Solo se convoca una sesión programada o pospuesta; esta está %(status)s.")
+            % {"status": session.get_status_display().lower()}
+        )
+    if not session.points.exists():
+        raise ValidationError(_("Agregue al menos un punto al orden del día antes de convocar."))
+    session.status = Session.Status.CONVENED
+    session.convened_at = now
+    session.save()
+    warnings = []
+    starts = session.starts_at or datetime.datetime.combine(
+        session.date, datetime.time.min, tzinfo=session.committee.zone
+    )
+    hours = notice_hours(session)
+    if starts - now < datetime.timedelta(hours=hours):
+        warnings.append(
+            _(
+                "La convocatoria se envía con menos de %(hours)s horas de anticipación, el "
+                "plazo del órgano para una %(kind)s."
+            )
+            % {"hours": hours, "kind": session.get_kind_display().lower()}
+        )
+    return warnings
+
+
+@transaction.atomic
+def open_session(session: Session, *, now: datetime.datetime | None = None) -> Quorum:
+    """Declare the quorum and open a convened session; refused when there is no quorum."""
+    session = _locked(session)
+    if session.status != Session.Status.CONVENED or session.opened_at is not None:
+        raise ValidationError(_("Solo se abre una sesión convocada que aún no ha comenzado."))
+    quorum = compute_quorum(session)
+    if not quorum.is_met:
+        raise ValidationError(_("No hay quórum. %(detail)s") % {"detail": quorum})
+    session.opened_at = now or timezone.now()
+    session.quorum_present = quorum.present
+    session.quorum_required = quorum.required
+    session.save()
+    return quorum
+
+
+@transaction.atomic
+def close_session(session: Session, *, now: datetime.datetime | None = None) -> Session:
+    """Close an open session: it is held from now on."""
+    session = _locked(session)
+    if session.opened_at is None or session.status != Session.Status.CONVENED:
+        raise ValidationError(_("Solo se clausura una sesión que se abrió con quórum."))
+    session.closed_at = now or timezone.now()
+    session.status = Session.Status.HELD
+    session.save()
+    return session

@@ -95,7 +95,7 @@ def test_text_changed_after_the_preview_is_previewed_again(client, committee, se
 
 def test_an_uploaded_csv_is_previewed_and_kept_for_the_confirmation(client, committee, secretary):
     client.force_login(secretary)
-    csv = "fecha,hora_inicio,tipo\n19/03/2024,11:00,ordinary\n".encode()
+    csv = b"fecha,hora_inicio,tipo\n19/03/2024,11:00,ordinary\n"
     upload = SimpleUploadedFile("calendario.csv", csv, content_type="text/csv")
     response = client.post(url(committee), {"archivo": upload})
     assert response.status_code == 200
