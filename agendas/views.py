@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sessions.models import Session
 
@@ -18,6 +18,11 @@ CONFLICT_MESSAGE = _(
     "Otra persona modificó el orden del día mientras usted lo editaba. Se muestra la versión "
     "actual; su cambio no se aplicó. Revíselo y envíelo de nuevo."
 )
+
+
+# The point page holds two forms, each with a "title": the document form's ids differ so
+# that each label names its own field.
+DOCUMENT_FORM_IDS = "id_documento_%s"
 
 
 def get_session_for_agenda(user, pk: int, *, manage: bool = False) -> Session:
@@ -79,7 +84,14 @@ def point_create(request, session_pk):
             return redirect(_session_url(session))
     if request.htmx:
         return _agenda_response(request, session, form=form, conflict=conflict)
-    context = {"session": session, "form": form, "conflict": conflict, "creating": True}
+    context = {
+        "session": session,
+        "form": form,
+        "conflict": conflict,
+        "creating": True,
+        # Sent again from this page, the point is added on top of the current agenda.
+        "agenda_version": agenda_version(session),
+    }
     return render(request, "agendas/point_form.html", context)
 
 
@@ -111,7 +123,7 @@ def point_edit(request, pk):
         "form": form,
         "conflict": conflict,
         "current_title": current_title,
-        "document_form": DocumentForm(),
+        "document_form": DocumentForm(auto_id=DOCUMENT_FORM_IDS),
         "documents": point.documents.order_by("title"),
     }
     return render(request, "agendas/point_form.html", context)
@@ -165,7 +177,7 @@ def point_move(request, pk):
 @require_POST
 def document_upload(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, auto_id=DOCUMENT_FORM_IDS)
     if form.is_valid():
         document = form.save(commit=False)
         document.point = point
@@ -186,6 +198,7 @@ def document_upload(request, pk):
 
 
 @login_required
+@require_safe
 def document_download(request, pk, filename):
     document = get_object_or_404(
         Document.objects.select_related("point").filter(

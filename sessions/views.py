@@ -136,6 +136,7 @@ def get_session_for_user(user, pk: int, *, manage: bool = False) -> Session:
 
 
 @login_required
+@require_safe
 def session_detail(request, pk):
     session = get_session_for_user(request.user, pk)
     can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
@@ -166,32 +167,41 @@ def session_create(request, slug):
 
 
 @login_required
+@require_safe
 def calendar_month(request):
     return _calendar(request, view="month")
 
 
 @login_required
+@require_safe
 def calendar_list(request):
     return _calendar(request, view="list")
 
 
 def _calendar(request, *, view: str):
     today = timezone.localdate()
-    committees = Committee.objects.visible_to(request.user)
+    # The filter's options show the institution next to each committee.
+    committees = Committee.objects.visible_to(request.user).select_related("institution")
     filters = CalendarFilterForm(request.GET or None, committees=committees)
     month = today.replace(day=1)
     sessions = Session.objects.visible_to(request.user).select_related("committee")
     if filters.is_bound:
-        if filters.is_valid():
-            month = filters.cleaned_data["mes"] or month
-            if filters.cleaned_data["organo"]:
-                sessions = sessions.filter(committee=filters.cleaned_data["organo"])
-            if filters.cleaned_data["tipo"]:
-                sessions = sessions.filter(kind=filters.cleaned_data["tipo"])
-        else:
+        if not filters.is_valid():
             for errors in filters.errors.values():
                 for error in errors:
                     messages.error(request, error)
+        # A bad value drops only its own filter: the others (valid) still apply.
+        chosen = filters.cleaned_data
+        if chosen.get("mes"):
+            # The grid and the links reach into the months around it.
+            if datetime.MINYEAR < chosen["mes"].year < datetime.MAXYEAR:
+                month = chosen["mes"]
+            else:
+                messages.error(request, _("El calendario no llega a ese mes."))
+        if chosen.get("organo"):
+            sessions = sessions.filter(committee=chosen["organo"])
+        if chosen.get("tipo"):
+            sessions = sessions.filter(kind=chosen["tipo"])
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     sessions = list(
         sessions.filter(date__gte=weeks[0][0], date__lte=weeks[-1][-1]).order_by(
