@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.admin import CommitteeListFilter, HistoryAdmin
 
-from .models import Acta, Informe
+from .models import Acta, ActaErratum, ActaObservation, Informe
 
 
 @admin.register(Acta)
@@ -72,3 +72,26 @@ class InformeAdmin(HistoryAdmin):
     @admin.display(description=_("informe"), ordering="period_start")
     def informe_title(self, obj):
         return obj.title
+
+
+@admin.register(ActaObservation)
+class ActaObservationAdmin(admin.ModelAdmin):
+    list_display = ("acta", "author", "point", "created_at")
+    list_select_related = ("acta__session__committee", "author", "point")
+    search_fields = ("text", "author__name")
+    autocomplete_fields = ("point", "author")
+    raw_id_fields = ("acta",)
+
+
+@admin.register(ActaErratum)
+class ActaErratumAdmin(admin.ModelAdmin):
+    list_display = ("acta", "recorded_by", "recorded_at")
+    list_select_related = ("acta__session__committee", "recorded_by")
+    search_fields = ("text",)
+    raw_id_fields = ("acta",)
+    readonly_fields = ("recorded_by", "recorded_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

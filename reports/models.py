@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agendas.models import AgendaPoint
-from committees.models import Committee
+from committees.models import Committee, Person
 from committees.spanish import capitalize_first, ordinal
 from sessions.models import Session
 
@@ -17,6 +18,9 @@ class Acta(models.Model):
         DRAFT = "draft", _("Proyecto")
         APPROVED = "approved", _("Aprobada")
         PUBLISHED = "published", _("Publicada")
+
+    # What approval freezes: after it, only publishing changes the row.
+    FROZEN_FIELDS = ("status", "body", "approved_at_point_id", "approved_on", "snapshot")
 
     session = models.OneToOneField(
         Session, verbose_name=_("sesión"), on_delete=models.PROTECT, related_name="acta"
@@ -60,6 +64,24 @@ class Acta(models.Model):
     def __str__(self):
         return f"Acta de la {self.session.reference}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Acta.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+            if stored and stored["status"] != self.Status.DRAFT:
+                changed = [
+                    name for name in self.FROZEN_FIELDS if stored[name] != getattr(self, name)
+                ]
+                # Publishing an approved acta is the only change it still admits.
+                publishing = changed == ["status"] and self.status == self.Status.PUBLISHED
+                if changed and not publishing:
+                    raise ValidationError(
+                        _(
+                            "El acta ya fue aprobada y no se puede modificar. Para corregirla, "
+                            "registre una fe de erratas."
+                        )
+                    )
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.session_id and not self.session.has_acta:
             raise ValidationError(
@@ -81,6 +103,61 @@ class Acta(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
+
+
+class ActaObservation(models.Model):
+    """A member's observation on a draft acta, general or on one point."""
+
+    acta = models.ForeignKey(
+        Acta, verbose_name=_("acta"), on_delete=models.CASCADE, related_name="observations"
+    )
+    point = models.ForeignKey(
+        AgendaPoint,
+        verbose_name=_("punto"),
+        on_delete=models.CASCADE,
+        related_name="acta_observations",
+        null=True,
+        blank=True,
+    )
+    author = models.ForeignKey(
+        Person, verbose_name=_("autor"), on_delete=models.PROTECT, related_name="acta_observations"
+    )
+    text = models.TextField(_("observación"))
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("observación al acta")
+        verbose_name_plural = _("observaciones al acta")
+        ordering = ["acta", "created_at"]
+
+    def __str__(self):
+        return f"{self.author} — {self.created_at:%d/%m/%Y}"
+
+
+class ActaErratum(models.Model):
+    """A correction to an approved acta (fe de erratas): the acta itself never changes."""
+
+    acta = models.ForeignKey(
+        Acta, verbose_name=_("acta"), on_delete=models.PROTECT, related_name="errata"
+    )
+    text = models.TextField(_("corrección"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrada por"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("registrada el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fe de erratas")
+        verbose_name_plural = _("fes de erratas")
+        ordering = ["acta", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.acta} — {self.recorded_at:%d/%m/%Y}"
 
 
 class Informe(models.Model):

@@ -224,6 +224,10 @@ class Session(models.Model):
         instance._loaded_schedule = instance._schedule_values()
         return instance
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_schedule = self._schedule_values()
+
     def clean(self):
         errors = {}
         if self.committee_id:

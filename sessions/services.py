@@ -67,10 +67,12 @@ def renumber_sessions(committee: Committee, kind: str) -> None:
 
 def _locked(session: Session) -> Session:
     """
-    The session as it stands in the database, locked until the transaction ends: the
-    caller's copy may be stale (renumbering moves numbers of other sessions).
+    Lock the session's row until the transaction ends and bring the caller's instance up
+    to date (renumbering may have moved its number), so every holder of it sees the change.
     """
-    return Session.objects.select_for_update().select_related("committee").get(pk=session.pk)
+    Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+    session.refresh_from_db()
+    return session
 
 
 def _require_reason(reason: str) -> str:

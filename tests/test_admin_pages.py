@@ -24,7 +24,7 @@ from committees.models import (
     Rule,
     RuleOverride,
 )
-from reports.models import Acta, Informe
+from reports.models import Acta, ActaErratum, ActaObservation, Informe
 from sessions.models import Attendance, Session
 
 ROWS = 30  # enough rows to reveal a query per row in any list
@@ -170,6 +170,9 @@ def build_world(user):
         for n in range(1, ROWS + 1)
     )
     Group.objects.create(name="Secretaría técnica")
+    acta = Acta.objects.first()
+    ActaObservation.objects.create(acta=acta, author=people[0], text="Corregir el punto 3.")
+    ActaErratum.objects.create(acta=acta, text="Dice 12:00, debe decir 13:00.", recorded_by=user)
     RuleOverride.objects.create(
         committee=cotaprep,
         rule=Rule.objects.get(code="SES-01"),
