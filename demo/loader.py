@@ -93,6 +93,13 @@ def load_demo(data: dict | None = None) -> DemoSummary:
     point_count = 0
     loaded = {}
     for session_data in data["sessions"]:
+        key = {"kind": session_data["kind"], "number": session_data["number"]}
+        held = committee.sessions.filter(**key).exclude(status=Session.Status.PLANNED).first()
+        if held is not None:
+            # Convened or held (or simulated): the record is history; reloading leaves it.
+            loaded[(held.kind, held.number)] = held
+            point_count += held.points.count()
+            continue
         session = _upsert(
             Session,
             {
@@ -105,6 +112,7 @@ def load_demo(data: dict | None = None) -> DemoSummary:
             number=session_data["number"],
         )
         loaded[(session.kind, session.number)] = session
+        point_count += len(session_data["points"])
         for position, point_data in enumerate(session_data["points"], start=1):
             acta_of = point_data.get("approves_acta_of")
             _upsert(
@@ -121,7 +129,6 @@ def load_demo(data: dict | None = None) -> DemoSummary:
                 position=position,
             )
         session.points.filter(position__gt=len(session_data["points"])).delete()
-        point_count += len(session_data["points"])
 
     memberships = committee.memberships.all()
     return DemoSummary(

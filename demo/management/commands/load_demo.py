@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from committees.models import Person
 from demo.loader import load_demo
+from demo.simulation import simulate_season
+from reports.models import Acta
 
 DEMO_USERNAME = "admin"
 # Accounts for people of the demo committee, to see Quórum as they do.
@@ -22,12 +24,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--simulate",
+            action="store_true",
+            help="Además, simula la temporada completa: convocatorias, asistencia, votaciones, "
+            "acuerdos y actas aprobadas en la sesión siguiente.",
+        )
+        parser.add_argument(
             "--password",
             help="Contraseña de la cuenta de administración de demostración "
             f"(en desarrollo, «{DEMO_PASSWORD}»).",
         )
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, simulate=False, **options):
         summary = load_demo()
         self.stdout.write(
             self.style.SUCCESS(
@@ -39,6 +47,23 @@ class Command(BaseCommand):
         )
         self._ensure_superuser(password)
         self._ensure_people_accounts(password)
+        if simulate:
+            self._simulate(summary.committee)
+
+    def _simulate(self, committee):
+        season = simulate_season(committee)
+        held = committee.sessions.filter(status="held").count()
+        approved = Acta.objects.filter(session__committee=committee).exclude(status="draft")
+        drafts = Acta.objects.filter(session__committee=committee, status="draft")
+        self.stdout.write(
+            self.style.WARNING(
+                "SIMULACIÓN (datos ficticios para la demostración): "
+                f"{season.sessions_held} sesiones celebradas ahora, {held} en total; "
+                f"{season.votes} votos, {season.agreements} acuerdos, "
+                f"{season.follow_ups} seguimientos; actas aprobadas: {approved.count()}, "
+                f"en proyecto: {drafts.count()}."
+            )
+        )
 
     def _ensure_superuser(self, password):
         User = get_user_model()

@@ -1,0 +1,174 @@
+"""
+A simulated season of the demo committee, played through the same services the pages use:
+convening, attendance, quorum, votes, agreements with follow-up, actas drafted and approved
+at the following session. Every simulated session says so in its notes.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import transaction
+
+from agendas.models import AgendaPoint, Agreement
+from agendas.services import (
+    adopt_agreement,
+    cast_vote,
+    follow_up_agreement,
+    insert_point,
+    open_agreements_on,
+)
+from committees.models import Committee, Membership
+from reports.models import Acta
+from reports.services import approve_acta, draft_acta
+from sessions.models import Attendance, Session
+from sessions.services import (
+    close_session,
+    convene_session,
+    open_session,
+    record_attendance,
+)
+
+SIMULATION_NOTE = "Registro simulado para la demostración (load_demo --simulate)."
+PLACE = "Sala de sesiones del Consejo General, IEPC Jalisco (Florencia 2370, Guadalajara)"
+# Who misses which session: a season where everyone attends is not a realistic record.
+ABSENCES = {
+    ("ordinary", 4): "César Ledesma Ugalde",
+    ("work_meeting", 5): "Ignacio Alberto Alarcón Alonzo",
+}
+
+
+@dataclasses.dataclass
+class SimulationSummary:
+    sessions_held: int = 0
+    votes: int = 0
+    agreements: int = 0
+    follow_ups: int = 0
+    actas_drafted: int = 0
+    actas_approved: int = 0
+
+
+def _at(session: Session, time: datetime.time, days_before: int = 0) -> datetime.datetime:
+    day = session.date - datetime.timedelta(days=days_before)
+    return datetime.datetime.combine(day, time, tzinfo=session.committee.zone)
+
+
+def _schedule(session: Session) -> None:
+    ordinary = session.kind != Session.Kind.WORK_MEETING
+    session.start_time = datetime.time(11, 0) if ordinary else datetime.time(10, 0)
+    session.end_time = datetime.time(13, 30) if ordinary else datetime.time(12, 0)
+    session.place = PLACE
+    session.video_link = "https://reuniones.iepcjalisco.org.mx/cotaprep"
+    if SIMULATION_NOTE not in session.notes:
+        session.notes = f"{session.notes}\n{SIMULATION_NOTE}".strip()
+    session.save()
+
+
+def _ensure_extraordinary_acta_point(committee: Committee) -> None:
+    """
+    The work plan's closing session approves the acta of the seventh ordinary session but
+    not the extraordinary one held in between; the simulation adds that point so that every
+    acta but the last is approved.
+    """
+    closing = committee.sessions.get(role=Session.Role.CLOSING)
+    extraordinary = committee.sessions.filter(kind=Session.Kind.EXTRAORDINARY).first()
+    if extraordinary is None or closing.points.filter(approves_acta_of=extraordinary).exists():
+        return
+    acta_point = closing.points.get(standard=AgendaPoint.Standard.PREVIOUS_ACTA)
+    insert_point(
+        closing,
+        title=f"Aprobación del acta de la {extraordinary.reference} del {committee.short_name}",
+        kind=AgendaPoint.Kind.APPROVAL,
+        position=acta_point.position + 1,
+        standard=AgendaPoint.Standard.PREVIOUS_ACTA,
+        approves_acta_of=extraordinary,
+    )
+
+
+@transaction.atomic
+def simulate_season(committee: Committee) -> SimulationSummary:
+    """Hold every planned session of the committee, in date order. Safe to run again."""
+    summary = SimulationSummary()
+    _ensure_extraordinary_acta_point(committee)
+    seats = list(committee.memberships.select_related("person"))
+    secretary = next(m for m in seats if m.role == Membership.Role.TECHNICAL_SECRETARY)
+    sessions = committee.sessions.filter(status=Session.Status.PLANNED).order_by("date")
+    for session in sessions:
+        _hold(session, seats, secretary, summary)
+    return summary
+
+
+def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
+    _schedule(session)
+    notice_days = 2 if session.kind == Session.Kind.EXTRAORDINARY else 5
+    convene_session(session, now=_at(session, datetime.time(10), days_before=notice_days))
+    absent = ABSENCES.get((session.kind, session.number))
+    for seat in seats:
+        if not seat.is_active_on(session.date):
+            continue
+        if seat.person.name == absent:
+            record_attendance(session, seat, Attendance.Status.ABSENT)
+        else:
+            record_attendance(
+                session, seat, Attendance.Status.PRESENT, arrival_time=session.start_time
+            )
+    open_session(session, now=_at(session, session.start_time))
+    voters = [
+        seat
+        for seat in seats
+        if seat.has_vote and seat.is_active_on(session.date) and seat.person.name != absent
+    ]
+    for point in session.points.order_by("position"):
+        point.minutes = _minutes(point, secretary)
+        point.save(update_fields=["minutes"])
+        if point.standard == AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP:
+            summary.follow_ups += _follow_up(session, point)
+        if point.kind != AgendaPoint.Kind.APPROVAL:
+            continue
+        for voter in voters:
+            cast_vote(point, voter, "for")
+            summary.votes += 1
+        if point.approves_acta_of_id:
+            acta = Acta.objects.filter(session_id=point.approves_acta_of_id).first()
+            if acta is not None and not acta.is_frozen:
+                approve_acta(acta, at_point=point)
+                summary.actas_approved += 1
+        elif not point.standard:
+            adopt_agreement(
+                point,
+                text=f"Se aprueba: {point.title}.",
+                responsible=secretary.person,
+                due_date=session.date + datetime.timedelta(days=30),
+            )
+            summary.agreements += 1
+    close_session(session, now=_at(session, session.end_time))
+    summary.sessions_held += 1
+    if session.has_acta:
+        draft_acta(session)
+        summary.actas_drafted += 1
+
+
+def _minutes(point: AgendaPoint, secretary: Membership) -> str:
+    if point.kind == AgendaPoint.Kind.APPROVAL:
+        return (
+            f"La Secretaría Técnica, a cargo de {secretary.person.full_name}, presentó el punto "
+            "y lo sometió a votación."
+        )
+    if point.kind == AgendaPoint.Kind.GENERAL_MATTERS:
+        return "No se registraron asuntos generales."
+    return "La Secretaría Técnica presentó el punto; las y los integrantes hicieron comentarios."
+
+
+def _follow_up(session: Session, point: AgendaPoint) -> int:
+    """Report on every open agreement; those of earlier months are reported as done."""
+    count = 0
+    for agreement in open_agreements_on(session.committee, session.date):
+        done = agreement.point.session.date.month != session.date.month
+        follow_up_agreement(
+            agreement,
+            note="Se informó su cumplimiento." if done else "Se informó el avance.",
+            date=session.date,
+            new_status=Agreement.Status.DONE if done else Agreement.Status.IN_PROGRESS,
+            at_point=point,
+        )
+        count += 1
+    return count
