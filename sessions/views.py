@@ -218,7 +218,7 @@ def _calendar(request, *, view: str):
         "view": view,
         "today": today,
         "month": month,
-        "month_title": f"{month_name(month.month)} de {month.year}",
+        "month_title": f"{month_name(month.month).capitalize()} de {month.year}",
         "filters": filters,
         "weekday_names": [name.capitalize() for name in WEEKDAYS],
         "weeks": [
