@@ -51,7 +51,7 @@ def test_it_lists_the_sessions_of_the_month_in_date_order(client, member, commit
     assert response.status_code == 200
     assert response.context["sessions"] == [first, later]
     text = page_text(response)
-    assert "Calendario · marzo de 2024" in text
+    assert "Calendario · Marzo de 2024" in text
     assert (
         "Primera sesión extraordinaria · COTAPREP martes 19 de marzo de 2024, 11:00 h Programada "
         f"{later.title} · COTAPREP {long_date(later.date, weekday=True)} Programada"

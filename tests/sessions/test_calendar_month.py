@@ -60,7 +60,7 @@ def test_it_shows_the_current_month_by_default(client, member):
 
     assert response.status_code == 200
     assert response.context["month"] == today.replace(day=1)
-    assert f"Calendario · {month_name(today.month)} de {today.year}" in page_text(response)
+    assert f"Calendario · {month_name(today.month).capitalize()} de {today.year}" in page_text(response)
     assert day_text(response, today).startswith(f"{today.day} (hoy)")
 
 
@@ -72,7 +72,7 @@ def test_sessions_appear_on_their_day(client, member, committee):
     response = signed_in(client, member).get(URL, MARCH)
 
     assert response.status_code == 200
-    assert "Calendario · marzo de 2024" in page_text(response)
+    assert "Calendario · Marzo de 2024" in page_text(response)
     assert response.context["weekday_names"][:2] == ["Lunes", "Martes"]
     # A session with no time yet lasts "all day" and comes first.
     assert day_text(response, datetime.date(2024, 3, 19)) == (
