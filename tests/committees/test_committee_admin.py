@@ -241,5 +241,5 @@ def test_the_committee_page_links_to_its_history(admin_client):
     response = admin_client.get(change_url(committee))
 
     history = reverse("admin:committees_committee_history", args=[committee.pk])
-    assert f'<a href="{history}" class="historylink">Historia</a>' in response.text
+    assert f'<a href="{history}" class="historylink">Historial</a>' in response.text
     assert admin_client.get(history).status_code == 200
