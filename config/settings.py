@@ -163,6 +163,8 @@ if email_backend.endswith("smtp.EmailBackend"):
         "username": os.getenv("EMAIL_HOST_USER", ""),
         "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
         "use_tls": envbool("EMAIL_USE_TLS", "0"),
+        # Notices are sent while the secretariat waits: never hang on a dead server.
+        "timeout": envint("EMAIL_TIMEOUT", "10"),
     }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Quórum <quorum@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -100,7 +100,10 @@ def simulate_season(committee: Committee) -> SimulationSummary:
 def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
     _schedule(session)
     notice_days = 2 if session.kind == Session.Kind.EXTRAORDINARY else 5
-    convene_session(session, now=_at(session, datetime.time(10), days_before=notice_days))
+    # A simulation sends no mail: the demo people are real public servants.
+    convene_session(
+        session, now=_at(session, datetime.time(10), days_before=notice_days), notify=False
+    )
     absent = ABSENCES.get((session.kind, session.number))
     for seat in seats:
         if not seat.is_active_on(session.date):

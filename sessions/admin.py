@@ -16,7 +16,7 @@ from committees.admin import (
 from committees.models import Committee, Membership
 
 from .forms import CancelSessionsForm, PostponeSessionsForm, SessionAdminForm
-from .models import Attendance, Session
+from .models import Attendance, NoticeDelivery, Session
 from .services import cancel_session, next_session_number, postpone_session, renumber_sessions
 
 
@@ -244,3 +244,28 @@ class AttendanceAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
         if not change and obj.recorded_by_id is None:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(NoticeDelivery)
+class NoticeDeliveryAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
+    """The log of notices e-mailed about sessions: read only, it records what happened."""
+
+    list_display = ("sent_at", "kind", "session", "person", "email", "revision", "delivered")
+    list_filter = ("kind", ("session__committee", CommitteeListFilter), "sent_at")
+    list_select_related = ("session__committee", "person")
+    search_fields = ("person__name", "email", "session__committee__short_name", "error")
+    date_hierarchy = "sent_at"
+    fields = ("session", "person", "email", "kind", "revision", "sent_at", "error")
+
+    @admin.display(description=_("Entregado"), boolean=True)
+    def delivered(self, obj):
+        return obj.delivered
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

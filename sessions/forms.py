@@ -218,3 +218,59 @@ class CalendarImportForm(forms.Form):
             f"{cleaned.get('tipo')}\n{cleaned['nombre']}\n{cleaned['texto']}".encode()
         ).hexdigest()
         return cleaned
+
+
+class CancelSessionForm(CancelSessionsForm):
+    """The session page's "Cancelar sesión": why."""
+
+    reason = forms.CharField(
+        label=_("Motivo de la cancelación"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Queda registrado en la sesión, se muestra en el calendario y, si ya se había "
+            "convocado, va en el aviso de cancelación."
+        ),
+        error_messages={"required": _("Indique el motivo de la cancelación.")},
+    )
+
+
+class PostponeSessionForm(PostponeSessionsForm):
+    """The session page's "Posponer": the new date, optionally new times, and why."""
+
+    new_date = forms.DateField(
+        label=_("Nueva fecha"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Indique la nueva fecha."),
+            "invalid": _("Escriba una fecha válida (día, mes y año)."),
+        },
+    )
+    new_start_time = forms.TimeField(
+        label=_("Nueva hora de inicio"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Déjela vacía para conservar el horario actual."),
+        error_messages={"invalid": _("Escriba una hora válida, p. ej. 11:00.")},
+    )
+    new_end_time = forms.TimeField(
+        label=_("Nueva hora de término"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Escriba una hora válida, p. ej. 13:00.")},
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Queda registrado en la sesión, se muestra en el calendario y, si ya se había "
+            "convocado, va en el aviso de la nueva fecha."
+        ),
+        error_messages={"required": _("Indique el motivo de la posposición.")},
+    )
+
+    def clean(self):
+        if "new_start_time" in self.errors:
+            # A start time that could not be read is explained already; without it, the
+            # pair of times cannot be checked.
+            return self.cleaned_data
+        return super().clean()

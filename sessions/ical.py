@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
 from icalendar.prop.conference import Conference
 
 from committees.models import Committee, Person
@@ -246,3 +246,44 @@ def _timezone(zone: str, first_year: int, last_year: int) -> Timezone:
         first_date=datetime.date(first_year, 1, 1),
         last_date=datetime.date(last_year + 1, 12, 31),
     )
+
+
+def invitation_calendar(
+    session: Session,
+    *,
+    method: str,
+    base_url: str,
+    organizer: tuple[str, str] | None = None,
+    attendee: tuple[str, str] | None = None,
+) -> bytes:
+    """
+    The calendar e-mailed with a notice (iTIP, RFC 5546): METHOD:REQUEST for a convocation
+    or a new date, METHOD:CANCEL for a cancellation. Its event is the feeds' own (same UID
+    and SEQUENCE), so a client that already has the session updates it. ``organizer`` and
+    ``attendee`` are (e-mail, name): iTIP wants both, and clients file the message as an
+    invitation only with them. ``session`` should come from ``feed_sessions``.
+    """
+    calendar = Calendar.new(
+        uid=f"session-{session.pk}-{method.lower()}-{session.revision}@{ical_domain()}",
+        name=session.title,
+        prodid=PRODID,
+        calscale="GREGORIAN",
+        method=method,
+    )
+    for timezone in _timezones([session]):
+        calendar.add_component(timezone)
+    event = session_event(session, base_url=base_url)
+    if organizer:
+        event.organizer = vCalAddress.new(organizer[0], cn=organizer[1])
+    if attendee:
+        event.attendees = [
+            vCalAddress.new(
+                attendee[0],
+                cn=attendee[1],
+                role="REQ-PARTICIPANT",
+                partstat="NEEDS-ACTION",
+                rsvp=False,
+            )
+        ]
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committees.models import Committee, Membership, manages_every_committee
+from committees.models import Committee, Membership, Person, manages_every_committee
 from committees.spanish import capitalize_first, ordinal
 
 WORK_MEETING_PARTIES = (
@@ -136,9 +136,7 @@ class Session(models.Model):
     quorum_present = models.PositiveSmallIntegerField(
         _("integrantes con voto presentes al declarar el quórum"), null=True, blank=True
     )
-    quorum_required = models.PositiveSmallIntegerField(
-        _("quórum requerido"), null=True, blank=True
-    )
+    quorum_required = models.PositiveSmallIntegerField(_("quórum requerido"), null=True, blank=True)
     status_reason = models.TextField(
         _("motivo del cambio de estado"),
         blank=True,
@@ -375,3 +373,49 @@ class Attendance(models.Model):
     @property
     def is_present(self) -> bool:
         return self.status in self.PRESENT_STATUSES
+
+
+class NoticeDelivery(models.Model):
+    """A notice about a session (convocation, new date, cancellation) e-mailed to one person."""
+
+    class Kind(models.TextChoices):
+        CONVOCATION = "convocation", _("Convocatoria")
+        RESCHEDULING = "rescheduling", _("Convocatoria a la nueva fecha")
+        CANCELLATION = "cancellation", _("Cancelación")
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.CASCADE,
+        related_name="notice_deliveries",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("persona"),
+        on_delete=models.PROTECT,
+        related_name="notice_deliveries",
+    )
+    email = models.EmailField(_("correo electrónico"))
+    kind = models.CharField(_("aviso"), max_length=12, choices=Kind.choices)
+    revision = models.PositiveIntegerField(
+        _("revisión de la sesión"),
+        help_text=_("La versión de la sesión que se avisó (la SEQUENCE del .ics adjunto)."),
+    )
+    sent_at = models.DateTimeField(_("entregado al servidor de correo"))
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("envío de aviso")
+        verbose_name_plural = _("envíos de avisos")
+        ordering = ["session", "sent_at", "pk"]
+        indexes = [
+            # The session page's log: one session's deliveries in the order they were sent.
+            models.Index(fields=["session", "sent_at"], name="notice_session_sent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.person} ({self.email})"
+
+    @property
+    def delivered(self) -> bool:
+        return not self.error

@@ -1,4 +1,10 @@
-"""Workflows on sessions: numbering, convening, quorum, opening, closing, postponing."""
+"""
+Workflows on sessions: numbering, convening, quorum, opening, closing, postponing.
+
+Convening, and postponing or cancelling a session that was convened, e-mail a notice to
+its participants once the transaction commits (``notifications.announce``); a caller
+that must not e-mail anyone passes ``notify=False``.
+"""
 
 import dataclasses
 import datetime
@@ -9,10 +15,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committees.models import Committee, Membership, rule_parameters
 
-from .models import Attendance, Session
+from . import notifications
+from .models import Attendance, NoticeDelivery, Session
 
 # Numbers are moved out of the way by this much while they are rewritten, so that the
 # unique (committee, kind, number) constraint holds after every single UPDATE.
@@ -90,10 +98,16 @@ def postpone_session(
     reason: str,
     new_start_time: datetime.time | None = None,
     new_end_time: datetime.time | None = None,
+    notify: bool = True,
 ) -> Session:
-    """Move a session that has not been held to a later date, keeping why and when."""
+    """
+    Move a session that has not been held to a later date, keeping why and when; if it
+    had been convened, its participants get the new date by e-mail.
+    """
     reason = _require_reason(reason)
     session = _locked(session)
+    if session.opened_at is not None and session.status == Session.Status.CONVENED:
+        raise ValidationError(_("No se puede posponer una sesión en curso."))
     if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
         raise ValidationError(
             _("No se puede posponer una sesión %(status)s.")
@@ -115,14 +129,21 @@ def postpone_session(
     session.save()
     renumber_sessions(session.committee, session.kind)
     session.refresh_from_db()
+    if notify and notifications.was_convened(session):
+        notifications.announce(session, NoticeDelivery.Kind.RESCHEDULING)
     return session
 
 
 @transaction.atomic
-def cancel_session(session: Session, *, reason: str) -> Session:
-    """Cancel a session that has not been held; it stays in the calendar as cancelled."""
+def cancel_session(session: Session, *, reason: str, notify: bool = True) -> Session:
+    """
+    Cancel a session that has not been held; it stays in the calendar as cancelled. If it
+    had been convened, its participants get a cancellation notice by e-mail.
+    """
     reason = _require_reason(reason)
     session = _locked(session)
+    if session.opened_at is not None and session.status == Session.Status.CONVENED:
+        raise ValidationError(_("No se puede cancelar una sesión en curso."))
     if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
         raise ValidationError(
             _("No se puede cancelar una sesión %(status)s.")
@@ -132,6 +153,8 @@ def cancel_session(session: Session, *, reason: str) -> Session:
     session.status_reason = reason
     session.status_changed_at = timezone.now()
     session.save()
+    if notify and notifications.was_convened(session):
+        notifications.announce(session, NoticeDelivery.Kind.CANCELLATION)
     return session
 
 
@@ -171,9 +194,15 @@ class Quorum:
         return self.voting_members > 0 and self.present >= self.required
 
     def __str__(self) -> str:
-        return _(
-            "Presentes %(present)s de %(members)s integrantes con voto; se requieren %(required)s."
-        ) % {"present": self.present, "members": self.voting_members, "required": self.required}
+        members = ngettext(
+            "Presentes %(present)s de %(members)s integrante con voto",
+            "Presentes %(present)s de %(members)s integrantes con voto",
+            self.voting_members,
+        ) % {"present": self.present, "members": self.voting_members}
+        return _("%(members)s; se requieren %(required)s.") % {
+            "members": members,
+            "required": self.required,
+        }
 
 
 def required_for_quorum(voting_members: int, rule: str) -> int:
@@ -210,10 +239,13 @@ def notice_hours(session: Session) -> int:
 
 
 @transaction.atomic
-def convene_session(session: Session, *, now: datetime.datetime | None = None) -> list[str]:
+def convene_session(
+    session: Session, *, now: datetime.datetime | None = None, notify: bool = True
+) -> list[str]:
     """
     Convene a planned (or postponed) session: it needs an agenda; its number is frozen
-    from now on. Returns warnings, e.g. a notice shorter than the committee's rule.
+    from now on, and the convocation is e-mailed to its participants. Returns warnings,
+    e.g. a notice shorter than the committee's rule.
     """
     session = _locked(session)
     now = now or timezone.now()
@@ -227,6 +259,8 @@ def convene_session(session: Session, *, now: datetime.datetime | None = None) -
     session.status = Session.Status.CONVENED
     session.convened_at = now
     session.save()
+    if notify:
+        notifications.announce(session, NoticeDelivery.Kind.CONVOCATION)
     warnings = []
     starts = session.starts_at or datetime.datetime.combine(
         session.date, datetime.time.min, tzinfo=session.committee.zone

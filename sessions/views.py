@@ -1,4 +1,4 @@
-"""The calendar (month and list), the session page, new sessions, and calendar downloads."""
+"""The calendar (month and list), the session page and its lifecycle, new sessions, downloads."""
 
 import calendar as pycalendar
 import datetime
@@ -11,23 +11,39 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 # The session page and the new-session view compose the agenda onto the page.
 from agendas.services import add_standard_agenda, schedule_session
 from agendas.views import agenda_context
 from committees.models import Committee, Person
-from committees.spanish import WEEKDAYS, add_months, month_name
+from committees.spanish import WEEKDAYS, add_months, long_date, month_name
 
-from . import ical
+from . import ical, notifications
 from .calendar_import import FORMAT_LABELS, import_calendar
-from .forms import CalendarFilterForm, CalendarImportForm, SessionForm
-from .models import Session
+from .forms import (
+    CalendarFilterForm,
+    CalendarImportForm,
+    CancelSessionForm,
+    PostponeSessionForm,
+    SessionForm,
+)
+from .models import NoticeDelivery, Session
+from .services import (
+    cancel_session,
+    close_session,
+    compute_quorum,
+    convene_session,
+    open_session,
+    postpone_session,
+)
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -141,6 +157,7 @@ def session_detail(request, pk):
     session = get_session_for_user(request.user, pk)
     can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
     context = agenda_context(session, can_manage=can_manage)
+    context.update(lifecycle_context(session, can_manage=can_manage))
     return render(request, "sessions/session_detail.html", context)
 
 
@@ -295,3 +312,177 @@ def calendar_import(request, slug):
         "format_label": FORMAT_LABELS.get(report.format, "") if report else "",
     }
     return render(request, "sessions/calendar_import.html", context)
+
+
+# --- Lifecycle: convene, postpone, cancel, open, close (technical secretariat) -------------
+
+NOTICE_NAMES = {
+    NoticeDelivery.Kind.CONVOCATION: _lazy("la convocatoria"),
+    NoticeDelivery.Kind.RESCHEDULING: _lazy("el aviso de la nueva fecha"),
+    NoticeDelivery.Kind.CANCELLATION: _lazy("el aviso de cancelación"),
+}
+
+
+def lifecycle_actions(session: Session) -> tuple[str, ...]:
+    """What the secretariat may do next with the session (the panel offers these)."""
+    if session.status in (Session.Status.PLANNED, Session.Status.POSTPONED):
+        return ("convene", "postpone", "cancel")
+    if session.status == Session.Status.CONVENED and session.opened_at is None:
+        return ("open", "postpone", "cancel")
+    if session.status == Session.Status.CONVENED and session.closed_at is None:
+        return ("close",)
+    return ()
+
+
+def lifecycle_context(session: Session, *, can_manage: bool) -> dict:
+    """
+    The lifecycle panel of the session page. For the secretariat: the actions, the live
+    quorum while the session can be opened, and the log of notices sent (only a session
+    that was convened has one). Members see the status and its dates only (already on
+    ``session``): no query.
+    """
+    if not can_manage:
+        return {"lifecycle_actions": ()}
+    actions = lifecycle_actions(session)
+    return {
+        "lifecycle_actions": actions,
+        "quorum": compute_quorum(session) if "open" in actions else None,
+        "notices": notifications.notice_log(session) if session.convened_at else [],
+    }
+
+
+def _lifecycle_url(session: Session) -> str:
+    return f"{reverse('sessions:detail', args=[session.pk])}#ciclo-de-la-sesion"
+
+
+def _report_notice(request, session: Session, kind: str) -> None:
+    """Tell the secretariat who the notice goes to, and who it cannot reach."""
+    people = notifications.audience(session)
+    count = len(people.recipients)
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "Se envía %(notice)s por correo a %(count)d persona.",
+                "Se envía %(notice)s por correo a %(count)d personas.",
+                count,
+            )
+            % {"notice": NOTICE_NAMES[kind], "count": count},
+        )
+    for warning in people.warnings():
+        messages.warning(request, warning)
+
+
+def _refusal(session: Session, verb: str) -> str | None:
+    """Why ``verb`` ("postpone", "cancel") cannot be done now, or None if it can."""
+    if verb in lifecycle_actions(session):
+        return None
+    if session.opened_at is not None and session.closed_at is None:
+        state = _("en curso")
+    else:
+        state = session.get_status_display().lower()
+    if verb == "postpone":
+        return _("No se puede posponer una sesión %(status)s.") % {"status": state}
+    return _("No se puede cancelar una sesión %(status)s.") % {"status": state}
+
+
+@login_required
+@require_POST
+def session_convene(request, pk):
+    session = get_session_for_user(request.user, pk, manage=True)
+    try:
+        warnings = convene_session(session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Se convocó la %(session)s.") % {"session": session.reference})
+        for warning in warnings:
+            messages.warning(request, warning)
+        _report_notice(request, session, NoticeDelivery.Kind.CONVOCATION)
+    return redirect(_lifecycle_url(session))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_postpone(request, pk):
+    session = get_session_for_user(request.user, pk, manage=True)
+    refusal = _refusal(session, "postpone")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_lifecycle_url(session))
+    was_convened = notifications.was_convened(session)
+    form = PostponeSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            postpone_session(session, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Se pospuso la %(session)s para el %(day)s.")
+                % {"session": session.reference, "day": long_date(session.date, weekday=True)},
+            )
+            if was_convened:
+                _report_notice(request, session, NoticeDelivery.Kind.RESCHEDULING)
+            return redirect(_lifecycle_url(session))
+    return render(request, "sessions/session_postpone.html", {"session": session, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    session = get_session_for_user(request.user, pk, manage=True)
+    refusal = _refusal(session, "cancel")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_lifecycle_url(session))
+    was_convened = notifications.was_convened(session)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel_session(session, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Se canceló la %(session)s; queda en el calendario como cancelada.")
+                % {"session": session.reference},
+            )
+            if was_convened:
+                _report_notice(request, session, NoticeDelivery.Kind.CANCELLATION)
+            return redirect(_lifecycle_url(session))
+    return render(request, "sessions/session_cancel.html", {"session": session, "form": form})
+
+
+@login_required
+@require_POST
+def session_open(request, pk):
+    session = get_session_for_user(request.user, pk, manage=True)
+    try:
+        quorum = open_session(session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Se declaró el quórum y comenzó la sesión. %(quorum)s") % {"quorum": quorum},
+        )
+    return redirect(_lifecycle_url(session))
+
+
+@login_required
+@require_POST
+def session_close(request, pk):
+    session = get_session_for_user(request.user, pk, manage=True)
+    try:
+        close_session(session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Se clausuró la %(session)s; queda como celebrada.") % {"session": session.reference},
+        )
+    return redirect(_lifecycle_url(session))

@@ -25,7 +25,7 @@ from committees.models import (
     RuleOverride,
 )
 from reports.models import Acta, ActaErratum, ActaObservation, Informe
-from sessions.models import Attendance, Session
+from sessions.models import Attendance, NoticeDelivery, Session
 
 ROWS = 30  # enough rows to reveal a query per row in any list
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -184,6 +184,18 @@ def build_world(user):
         task_path="demo.tasks.example",
         backend_name="default",
         run_after=timezone.now(),
+    )
+    NoticeDelivery.objects.bulk_create(
+        NoticeDelivery(
+            session=first,
+            person=person,
+            email=f"persona{n:02d}@example.org",
+            kind=NoticeDelivery.Kind.CONVOCATION,
+            revision=1,
+            sent_at=timezone.now(),
+            error="" if n % 10 else "SMTPRecipientsRefused",
+        )
+        for n, person in enumerate(people)
     )
     # The objects with the most inline rows: their change pages reveal a query per row.
     return {Committee: cotaprep, Session: first, AgendaPoint: voted, Membership: memberships[0]}

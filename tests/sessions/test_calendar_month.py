@@ -60,7 +60,9 @@ def test_it_shows_the_current_month_by_default(client, member):
 
     assert response.status_code == 200
     assert response.context["month"] == today.replace(day=1)
-    assert f"Calendario · {month_name(today.month).capitalize()} de {today.year}" in page_text(response)
+    assert f"Calendario · {month_name(today.month).capitalize()} de {today.year}" in page_text(
+        response
+    )
     assert day_text(response, today).startswith(f"{today.day} (hoy)")
 
 

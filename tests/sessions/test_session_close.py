@@ -1,0 +1,125 @@
+"""Closing a session that was opened with quorum: it is held from then on."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from committees.spanish import long_date
+from sessions.models import Session
+from tests.factories import make_session
+from tests.sessions.test_session_postpone import flashed
+from tests.web import assert_sign_in_required, page_text, signed_in
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2024, 3, 19)
+OPENED_AT = datetime.datetime(2024, 3, 19, 17, 5, tzinfo=datetime.UTC)
+
+
+def url(session) -> str:
+    return reverse("sessions:close", args=[session.pk])
+
+
+def session_page(session) -> str:
+    return reverse("sessions:detail", args=[session.pk])
+
+
+@pytest.fixture
+def session(committee):
+    return make_session(
+        committee,
+        date=DAY,
+        status=Session.Status.CONVENED,
+        convened_at=datetime.datetime(2024, 3, 12, 16, tzinfo=datetime.UTC),
+        opened_at=OPENED_AT,
+        quorum_present=2,
+        quorum_required=2,
+    )
+
+
+def test_the_url(session):
+    assert url(session) == f"/sesiones/{session.pk}/clausurar/"
+
+
+def test_it_requires_sign_in(client, session):
+    assert_sign_in_required(client.post(url(session)), url(session))
+    session.refresh_from_db()
+    assert session.status == Session.Status.CONVENED
+
+
+@pytest.mark.parametrize("user", ["outsider", "member", "guest", "representative"])
+def test_only_the_secretariat_closes(request, client, session, user):
+    response = signed_in(client, request.getfixturevalue(user)).post(url(session))
+
+    assert response.status_code == 404
+    session.refresh_from_db()
+    assert session.closed_at is None
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_it_answers_post_only(client, secretary, session, method):
+    assert getattr(signed_in(client, secretary), method)(url(session)).status_code == 405
+
+
+@pytest.mark.parametrize("user", ["secretary", "alice", "manager"])
+def test_it_closes_the_session(request, client, session, user):
+    response = signed_in(client, request.getfixturevalue(user)).post(url(session))
+
+    assert response.status_code == 302
+    assert response.url == f"{session_page(session)}#ciclo-de-la-sesion"
+    session.refresh_from_db()
+    assert session.status == Session.Status.HELD
+    assert session.closed_at is not None
+    assert flashed(response) == [
+        ("success", "Se clausuró la primera sesión ordinaria; queda como celebrada.")
+    ]
+    assert session.history.first().history_user == request.getfixturevalue(user)
+
+
+@pytest.mark.parametrize(
+    ("status", "fields"),
+    [
+        (Session.Status.PLANNED, {}),
+        (Session.Status.CONVENED, {}),
+        (Session.Status.HELD, {"opened_at": OPENED_AT, "closed_at": OPENED_AT}),
+    ],
+    ids=["planned", "convened-not-open", "held"],
+)
+def test_only_an_open_session_closes(client, secretary, committee, status, fields):
+    session = make_session(committee, date=DAY, status=status, **fields)
+
+    response = signed_in(client, secretary).post(url(session))
+
+    assert flashed(response) == [("error", "Solo se clausura una sesión que se abrió con quórum.")]
+    session.refresh_from_db()
+    assert session.status == status
+    assert session.closed_at == fields.get("closed_at")
+
+
+def test_the_panel_offers_closing_an_open_session_only(client, secretary, session):
+    response = signed_in(client, secretary).get(session_page(session))
+
+    text = page_text(response)
+    assert "Estado Convocada (en curso)" in text
+    assert (
+        "Inicio con quórum 19 de marzo de 2024, 11:05 h (2 integrantes con voto presentes; "
+        "se requerían 2)"
+    ) in text
+    assert f'action="{url(session)}"' in response.text
+    # Under way: no longer postponed, cancelled or opened again.
+    for name in ("convene", "postpone", "cancel", "open"):
+        assert reverse(f"sessions:{name}", args=[session.pk]) not in response.text
+
+
+def test_a_held_session_offers_nothing(client, secretary, committee, session):
+    signed_in(client, secretary).post(url(session))
+
+    response = client.get(session_page(session))
+
+    text = page_text(response)
+    assert "Estado Celebrada" in text
+    assert f"Clausura {long_date(timezone.localdate(timezone=committee.zone))}," in text
+    for name in ("convene", "postpone", "cancel", "open", "close"):
+        assert reverse(f"sessions:{name}", args=[session.pk]) not in response.text
