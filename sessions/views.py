@@ -179,6 +179,15 @@ def session_create(request, slug):
                 _("Se creó la %(title)s con su orden del día estándar.")
                 % {"title": session.reference},
             )
+            if committee.closed_on and session.date > committee.closed_on:
+                messages.warning(
+                    request,
+                    _(
+                        "La fecha queda después de la conclusión del órgano (%(closed)s): "
+                        "revise que sea correcta."
+                    )
+                    % {"closed": long_date(committee.closed_on)},
+                )
             return redirect("sessions:detail", session.pk)
     return render(request, "sessions/session_form.html", {"committee": committee, "form": form})
 

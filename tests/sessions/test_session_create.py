@@ -232,3 +232,20 @@ def test_other_methods_are_not_allowed(client, secretary, committee, method):
     response = getattr(signed_in(client, secretary), method)(url(committee))
     assert response.status_code == 405
     assert not Session.objects.exists()
+
+
+def test_a_date_after_the_committee_closes_is_created_with_a_warning(client, secretary, committee):
+    committee.closed_on = datetime.date(2024, 6, 30)
+    committee.save()
+    response = signed_in(client, secretary).post(
+        url(committee), {**VALID, "date": "2024-07-15"}, follow=True
+    )
+    assert Session.objects.get().date == datetime.date(2024, 7, 15)
+    assert "después de la conclusión del órgano (30 de junio de 2024)" in page_text(response)
+
+
+def test_no_warning_within_the_term(client, secretary, committee):
+    committee.closed_on = datetime.date(2024, 6, 30)
+    committee.save()
+    response = signed_in(client, secretary).post(url(committee), VALID, follow=True)
+    assert "conclusión del órgano" not in page_text(response)
