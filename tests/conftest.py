@@ -1,4 +1,16 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+
+
+def load_default_rules() -> None:
+    """
+    The rules that the data migration loads, loaded again: the flush after a transactional
+    test (browser tests, concurrency tests) empties every table, rules included.
+    """
+    migration = importlib.import_module("committees.migrations.0004_default_rules")
+    migration.load_rules(django_apps, None)
 
 
 @pytest.fixture

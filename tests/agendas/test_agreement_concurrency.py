@@ -8,9 +8,9 @@ from agendas.services import adopt_agreement
 from tests.factories import make_committee, make_point, make_session
 
 
-# serialized_rollback: the flush after a transactional test would also drop the rules
-# that the data migration loads; this restores them for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the threads need committed rows. Its flush also empties the rules table;
+# tests that need rules after a flush reload them (tests.conftest.load_default_rules).
+@pytest.mark.django_db(transaction=True)
 def test_two_agreements_adopted_at_once_get_consecutive_numbers():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL.")

@@ -15,6 +15,7 @@ import pytest
 
 from committees.models import Committee, Membership, Person
 from demo.loader import load_demo
+from tests.conftest import load_default_rules
 from tests.factories import make_person
 
 from .helpers import AXE_JS, KNOWN_BROWSER_ERRORS, PASSWORD, ROOT
@@ -176,6 +177,7 @@ def demo(transactional_db, django_user_model) -> Demo:
     The demo committee, with accounts for its technical secretary (Héctor Gallego Ávila),
     a member (Claudia Carolina Olivares Álvarez) and someone with no seat on it.
     """
+    load_default_rules()
     committee = load_demo().committee
     secretary = Person.objects.get(
         name="Héctor Gallego Ávila",

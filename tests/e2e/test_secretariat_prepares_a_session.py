@@ -43,7 +43,10 @@ def test_the_secretary_creates_a_session_and_builds_its_agenda(page, expect, dem
     # The demo has eight ordinary sessions; a later date makes this the ninth.
     page.wait_for_url(re.compile(r"/sesiones/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Novena sesión ordinaria")
-    expect(page.get_by_role("alert")).to_contain_text("Se creó la novena sesión ordinaria")
+    alerts = page.get_by_role("alert")
+    expect(alerts.filter(has_text="Se creó")).to_contain_text("Se creó la novena sesión ordinaria")
+    # The demo committee concluded on 30 June 2024: a later session is flagged, not refused.
+    expect(alerts.filter(has_text="conclusión")).to_contain_text("30 de junio de 2024")
     session = Session.objects.get(committee=demo.committee, kind="ordinary", number=9)
     assert session.date == day
     assert session.start_time == datetime.time(11, 0)
