@@ -466,5 +466,7 @@ def open_agreements_on(committee: Committee, day: datetime.date):
         .annotate(status_then=Coalesce(Subquery(status_then), Value(Agreement.Status.PENDING)))
         .filter(status_then__in=Agreement.OPEN_STATUSES)
         .select_related("point__session", "responsible")
-        .order_by("point__session__date", "sequence")
+        .order_by(
+            "point__session__date", "point__session__start_time", "point__session_id", "sequence"
+        )
     )

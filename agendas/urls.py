@@ -11,4 +11,14 @@ urlpatterns = [
     path("puntos/<int:pk>/mover/", views.point_move, name="point-move"),
     path("puntos/<int:pk>/documentos/", views.document_upload, name="document-upload"),
     path("documentos/<int:pk>/<str:filename>", views.document_download, name="document-download"),
+    # The record of a session: attendance, votes, agreements and their follow-up, history.
+    path("sesiones/<int:pk>/asistencia/", views.roll_call, name="roll-call"),
+    path("sesiones/<int:pk>/asistencia/quorum/", views.roll_call_quorum, name="roll-call-quorum"),
+    path("sesiones/<int:pk>/historial/", views.session_history, name="session-history"),
+    path("puntos/<int:pk>/votacion/", views.point_votes, name="point-votes"),
+    path("puntos/<int:pk>/acuerdos/nuevo/", views.agreement_create, name="agreement-create"),
+    path("organos/<slug:slug>/acuerdos/", views.agreement_list, name="agreements"),
+    path("acuerdos/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("acuerdos/<int:pk>/seguimiento/", views.agreement_follow_up, name="agreement-follow-up"),
+    path("acuerdos/<int:pk>/historial/", views.agreement_history, name="agreement-history"),
 ]

@@ -1,18 +1,49 @@
+import dataclasses
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sessions.models import Session
+from committees.models import Committee, Membership, rule_parameters
 
-from .forms import DocumentForm, PointForm, agenda_version, point_version
-from .models import AgendaPoint, Document
-from .services import delete_point, insert_point, reorder_points
+# The session page's record panel and the vote on the previous acta bring the acta in.
+from reports.models import Acta
+from reports.services import approve_acta
+from sessions.models import Attendance, Session
+from sessions.services import Quorum, record_attendance, required_for_quorum
+
+from .forms import (
+    AgreementFilterForm,
+    AgreementForm,
+    DocumentForm,
+    FollowUpForm,
+    PointForm,
+    RollCallForm,
+    VoteForm,
+    agenda_version,
+    point_version,
+)
+from .models import AgendaPoint, Agreement, Document, Vote, VoteResult
+from .services import (
+    adopt_agreement,
+    cast_vote,
+    delete_point,
+    follow_up_agreement,
+    insert_point,
+    open_agreements_on,
+    reorder_points,
+)
 
 CONFLICT_MESSAGE = _(
     "Otra persona modificó el orden del día mientras usted lo editaba. Se muestra la versión "
@@ -40,25 +71,59 @@ def get_point_for_user(user, pk: int, *, manage: bool = False) -> AgendaPoint:
     )
 
 
-def agenda_context(session: Session, *, can_manage: bool, form=None, conflict=False) -> dict:
-    """What the agenda fragment needs: its points with their documents, in two queries."""
-    points = list(
-        session.points.order_by("position").prefetch_related(
-            Prefetch("documents", queryset=Document.objects.order_by("title"))
-        )
-    )
-    return {
+def agenda_context(
+    session: Session, *, can_manage: bool, form=None, conflict=False, with_panel=True
+) -> dict:
+    """
+    What the agenda fragment needs: its points with their documents, in two queries; once
+    the session is under way, each point's votes and agreements (two more); under the
+    follow-up point, the agreements open that day (one more). ``with_panel`` adds what the
+    record panel beside the agenda shows: attendance and acta (at most two more).
+    """
+    in_record = session.opened_at is not None or session.status == Session.Status.HELD
+    prefetches = [Prefetch("documents", queryset=Document.objects.order_by("title"))]
+    if in_record:
+        prefetches += [
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.select_related("membership__person").order_by(
+                    "membership__person__name"
+                ),
+            ),
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.select_related("responsible").order_by("sequence"),
+            ),
+        ]
+    points = list(session.points.order_by("position").prefetch_related(*prefetches))
+    follow_up = any(point.standard == AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP for point in points)
+    context = {
         "session": session,
         "points": points,
         "can_manage": can_manage,
         "agenda_version": agenda_version(session) if can_manage else "",
         "point_form": form or PointForm(),
         "conflict": conflict,
+        "in_record": in_record,
+        "open_agreements": (
+            list(
+                open_agreements_on(session.committee, session.date).select_related(
+                    "point__session__committee"
+                )
+            )
+            if follow_up
+            else []
+        ),
     }
+    if with_panel:
+        context.update(_record_panel(session))
+    return context
 
 
 def _agenda_response(request, session, *, form=None, conflict=False, **extra):
-    context = agenda_context(session, can_manage=True, form=form, conflict=conflict)
+    context = agenda_context(
+        session, can_manage=True, form=form, conflict=conflict, with_panel=False
+    )
     return render(request, "agendas/includes/agenda.html", {**context, **extra})
 
 
@@ -70,6 +135,8 @@ def _session_url(session: Session, anchor: str = "orden-del-dia") -> str:
 @require_POST
 def point_create(request, session_pk):
     session = get_session_for_agenda(request.user, session_pk, manage=True)
+    if refused := _refuse_if_acta_approved(request, session):
+        return refused
     form = PointForm(request.POST)
     conflict = form.data.get("version") != agenda_version(session)
     if form.is_valid() and not conflict:
@@ -99,6 +166,8 @@ def point_create(request, session_pk):
 @require_http_methods(["GET", "POST"])
 def point_edit(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
+    if refused := _refuse_if_acta_approved(request, point.session):
+        return refused
     current_version = point_version(point)
     current_title = point.title
     conflict = False
@@ -133,6 +202,8 @@ def point_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def point_delete(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
+    if refused := _refuse_if_acta_approved(request, point.session):
+        return refused
     session = point.session
     if request.method == "POST":
         if request.POST.get("version") != agenda_version(session):
@@ -155,6 +226,8 @@ def point_delete(request, pk):
 @require_POST
 def point_move(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
+    if refused := _refuse_if_acta_approved(request, point.session):
+        return refused
     session = point.session
     if request.POST.get("version") != agenda_version(session):
         if request.htmx:
@@ -177,6 +250,8 @@ def point_move(request, pk):
 @require_POST
 def document_upload(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
+    if refused := _refuse_if_acta_approved(request, point.session):
+        return refused
     form = DocumentForm(request.POST, request.FILES, auto_id=DOCUMENT_FORM_IDS)
     if form.is_valid():
         document = form.save(commit=False)
@@ -211,3 +286,667 @@ def document_download(request, pk, filename):
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.download_name
     )
+
+
+# --- The record of a session: attendance, votes, agreements --------------------------------
+
+# Seats in the order the record lists them: members with vote, the technical secretary,
+# guests, party representatives.
+ROLE_ORDER = {role: index for index, role in enumerate(Membership.Role)}
+# Attendance is taken once the session is convened (and corrected after it is held).
+ROLL_CALL_STATUSES = (Session.Status.CONVENED, Session.Status.HELD)
+
+
+def _seat_order(membership: Membership) -> tuple:
+    return ROLE_ORDER[membership.role], membership.person.name
+
+
+def _record_panel(session: Session) -> dict:
+    """The record panel of the session page: who attended and the acta, once there are."""
+    attendances = []
+    if session.status in ROLL_CALL_STATUSES:
+        attendances = sorted(
+            session.attendances.select_related("membership__person", "membership__party"),
+            key=lambda attendance: _seat_order(attendance.membership),
+        )
+    acta = None
+    if session.status == Session.Status.HELD and session.has_acta:
+        acta = Acta.objects.filter(session=session).first()
+    return {
+        "attendances": attendances,
+        "acta": acta,
+        "roll_call_open": session.status in ROLL_CALL_STATUSES,
+    }
+
+
+def _quorum_of(session: Session, memberships, statuses: dict[int, str]) -> Quorum:
+    """
+    The quorum the roll call gives, before it is saved: the rule of compute_quorum (members
+    with vote active on the date, present in the room or remotely) applied to the seats on
+    the page and the answers typed so far.
+    """
+    voting = [membership for membership in memberships if membership.has_vote]
+    present = sum(statuses.get(m.pk) in Attendance.PRESENT_STATUSES for m in voting)
+    rule = rule_parameters(session.committee, "SES-04")["quorum"]
+    return Quorum(
+        voting_members=len(voting),
+        present=present,
+        required=required_for_quorum(len(voting), rule),
+    )
+
+
+def _roll_call_form(session: Session, data=None) -> RollCallForm:
+    memberships = sorted(
+        session.committee.memberships.active_on(session.date).select_related("person", "party"),
+        key=_seat_order,
+    )
+    attendances = {attendance.membership_id: attendance for attendance in session.attendances.all()}
+    return RollCallForm(data, memberships=memberships, attendances=attendances)
+
+
+FROZEN_AGENDA_MESSAGE = _(
+    "El acta de esta sesión ya fue aprobada: su orden del día y sus documentos ya no se "
+    "modifican. Las correcciones se registran como fe de erratas del acta."
+)
+
+
+def _refuse_if_acta_approved(request, session: Session):
+    """The redirect that refuses a change to the record of a session whose acta is approved."""
+    if _acta_approved(session):
+        messages.error(request, FROZEN_AGENDA_MESSAGE)
+        return redirect(_session_url(session))
+    return None
+
+
+def _acta_approved(session: Session) -> bool:
+    """Whether the session's acta is approved: its record is then what the acta states."""
+    return (
+        session.status == Session.Status.HELD
+        and Acta.objects.filter(session=session).exclude(status=Acta.Status.DRAFT).exists()
+    )
+
+
+def _roll_call_closed_by(session: Session) -> str:
+    """Why the attendance may not be recorded now, if it may not."""
+    if session.status not in ROLL_CALL_STATUSES:
+        return _("La asistencia se registra una vez convocada la sesión.")
+    if _acta_approved(session):
+        return _("El acta de esta sesión ya fue aprobada: la asistencia ya no se modifica.")
+    return ""
+
+
+def _roll_call_context(
+    session: Session, form: RollCallForm, statuses: dict[int, str], closed_by: str = ""
+) -> dict:
+    groups = []
+    for membership, status, arrival in form.rows():
+        if not groups or groups[-1][0] != membership.get_role_display():
+            groups.append((membership.get_role_display(), []))
+        groups[-1][1].append((membership, status, arrival))
+    return {
+        "session": session,
+        "form": form,
+        "groups": groups,
+        "quorum": _quorum_of(session, form.memberships, statuses),
+        "closed_by": closed_by,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_call(request, pk):
+    session = get_session_for_agenda(request.user, pk, manage=True)
+    form = _roll_call_form(session, request.POST or None)
+    closed_by = _roll_call_closed_by(session)
+    if request.method == "POST":
+        if closed_by:
+            messages.error(request, closed_by)
+            return redirect("agendas:roll-call", session.pk)
+        if form.is_valid():
+            try:
+                changed = _record_roll_call(session, form, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Se guardó la asistencia (%(count)d cambio).",
+                        "Se guardó la asistencia (%(count)d cambios).",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+                return redirect(_session_url(session, "registro"))
+    if form.is_bound:
+        statuses = form.statuses_as_typed()
+    else:
+        statuses = {seat: attendance.status for seat, attendance in form.recorded.items()}
+    context = _roll_call_context(session, form, statuses, closed_by)
+    return render(request, "agendas/roll_call.html", context)
+
+
+def _record_roll_call(session: Session, form: RollCallForm, *, by) -> int:
+    """Record every answer that changed; all of them or, on an error, none."""
+    changed = 0
+    with transaction.atomic():
+        for membership, status, arrival in form.answers():
+            recorded = form.recorded.get(membership.pk)
+            if recorded and (recorded.status, recorded.arrival_time) == (status, arrival):
+                continue
+            record_attendance(session, membership, status, arrival_time=arrival, by=by)
+            changed += 1
+    return changed
+
+
+@login_required
+@require_POST
+def roll_call_quorum(request, pk):
+    """The quorum box of the roll call, for the answers typed so far (nothing is saved)."""
+    session = get_session_for_agenda(request.user, pk, manage=True)
+    form = _roll_call_form(session, request.POST)
+    context = _roll_call_context(session, form, form.statuses_as_typed())
+    return render(request, "agendas/roll_call.html#quorum", context)
+
+
+def _present_voters(session: Session) -> list[Membership]:
+    """Members with vote, active on the session's date, recorded as present (or remote)."""
+    return list(
+        Membership.objects.filter(
+            committee_id=session.committee_id,
+            attendances__session=session,
+            attendances__status__in=Attendance.PRESENT_STATUSES,
+        )
+        .with_vote()
+        .active_on(session.date)
+        .select_related("person", "party")
+        .order_by("person__name")
+    )
+
+
+def _posted_seats(request, session: Session, known: list[Membership]) -> list[Membership]:
+    """
+    Seats the vote form sent that are no longer on it (the roll call changed meanwhile, or
+    the page was tampered with): cast_vote says why each of them may not vote.
+    """
+    known_ids = {membership.pk for membership in known}
+    posted = {
+        int(name.removeprefix("voto_"))
+        for name in request.POST
+        if name.startswith("voto_") and name.removeprefix("voto_").isdigit()
+    }
+    if not posted - known_ids:
+        return []
+    return list(
+        session.committee.memberships.filter(pk__in=posted - known_ids)
+        .select_related("person", "party")
+        .order_by("person__name")
+    )
+
+
+class _VotesRefused(Exception):
+    """Undo every vote of the form when one of them is refused."""
+
+
+def _cast_votes(point: AgendaPoint, form: VoteForm, votes: dict) -> bool:
+    """Cast each vote that changed, through cast_vote; all of them or none."""
+    refused = {}
+    try:
+        with transaction.atomic():
+            for membership, sense in form.answers():
+                cast = votes.get(membership.pk)
+                if cast is not None and cast.sense == sense:
+                    continue
+                try:
+                    with transaction.atomic():
+                        cast_vote(point, membership, sense)
+                except ValidationError as error:
+                    refused[membership] = error.messages
+            if refused:
+                raise _VotesRefused
+    except _VotesRefused:
+        messages_seen = {tuple(message) for message in refused.values()}
+        if len(refused) > 1 and len(messages_seen) == 1:
+            # The same reason for everyone (e.g. the session is not open): say it once.
+            form.add_error(None, list(next(iter(messages_seen))))
+        else:
+            for membership, message in refused.items():
+                form.add_error(form.sense_name(membership), message)
+        return False
+    return True
+
+
+def _approve_previous_acta(request, point: AgendaPoint) -> None:
+    """
+    When the point approves an earlier session's acta and its vote approved it, the acta
+    is approved and frozen (agendas' services cannot reach reports: the view composes).
+    """
+    if not point.approves_acta_of_id:
+        return
+    point = AgendaPoint.objects.select_related("session", "approves_acta_of__committee").get(
+        pk=point.pk
+    )
+    if not point.result.is_approved:
+        return
+    earlier = point.approves_acta_of
+    acta = Acta.objects.filter(session=earlier).first()
+    if acta is None:
+        messages.warning(
+            request,
+            _(
+                "La votación aprobó el acta de la %(session)s, pero esa acta aún no se ha "
+                "elaborado: genere su proyecto desde la página de esa sesión y guarde de nuevo "
+                "esta votación para registrarla como aprobada."
+            )
+            % {"session": earlier.reference},
+        )
+        return
+    if acta.is_frozen:
+        return
+    try:
+        approve_acta(acta, at_point=point)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Se aprobó el acta de la %(session)s; su contenido quedó fijo.")
+            % {"session": earlier.reference},
+        )
+
+
+def _vote_closed_by(point: AgendaPoint) -> str:
+    """
+    Why the vote may no longer change, if it may not: the session's acta is approved (it
+    states this vote), or this vote approved an earlier session's acta.
+    """
+    approved = list(
+        Acta.objects.filter(Q(session=point.session_id) | Q(approved_at_point=point))
+        .exclude(status=Acta.Status.DRAFT)
+        .values_list("session_id", flat=True)
+    )
+    if not approved:
+        return ""
+    if point.session_id in approved:
+        return _("El acta de esta sesión ya fue aprobada: la votación ya no se modifica.")
+    return _("Esta votación aprobó el acta de una sesión anterior: ya no se modifica.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_votes(request, pk):
+    point = get_point_for_user(request.user, pk, manage=True)
+    if not point.is_votable:
+        raise Http404("Este punto no se vota.")
+    session = point.session
+    closed_by = _vote_closed_by(point)
+    voters = _present_voters(session)
+    if request.method == "POST":
+        if closed_by:
+            messages.error(request, closed_by)
+            return redirect("agendas:point-votes", point.pk)
+        voters += _posted_seats(request, session, voters)
+    recorded = list(
+        point.votes.select_related("membership__person").order_by("membership__person__name")
+    )
+    votes = {vote.membership_id: vote for vote in recorded}
+    form = VoteForm(request.POST or None, memberships=voters, votes=votes)
+    if request.method == "POST" and form.is_valid() and _cast_votes(point, form, votes):
+        result = AgendaPoint.objects.get(pk=point.pk).result
+        messages.success(
+            request,
+            _("Se registró la votación del punto %(position)s: %(result)s.")
+            % {"position": point.position, "result": result.label.lower()},
+        )
+        _approve_previous_acta(request, point)
+        return redirect(_session_url(session, f"punto-{point.pk}"))
+    context = {
+        "session": session,
+        "point": point,
+        "form": form,
+        "result": VoteResult.from_senses(vote.sense for vote in recorded),
+        "recorded_votes": recorded,
+        "closed_by": closed_by,
+        "earlier": (
+            Session.objects.select_related("committee").filter(pk=point.approves_acta_of_id).first()
+            if point.approves_acta_of_id
+            else None
+        ),
+    }
+    return render(request, "agendas/point_votes.html", context)
+
+
+# --- Agreements ----------------------------------------------------------------------------
+
+
+def get_agreement_for_user(user, pk: int, *, manage: bool = False) -> Agreement:
+    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
+    return get_object_or_404(
+        Agreement.objects.select_related(
+            "committee", "point__session__committee", "responsible"
+        ).filter(point__session__in=sessions.values("pk")),
+        pk=pk,
+    )
+
+
+def _agreements_closed_by(session: Session) -> str:
+    """Why no agreement may be registered under the session's points now, if none may."""
+    if session.opened_at is None and session.status != Session.Status.HELD:
+        return _("Los acuerdos se registran en una sesión abierta o celebrada.")
+    if _acta_approved(session):
+        return _("El acta de esta sesión ya fue aprobada: ya no se registran acuerdos en ella.")
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, pk):
+    point = get_point_for_user(request.user, pk, manage=True)
+    session = point.session
+    form = AgreementForm(request.POST or None, point=point)
+    closed_by = _agreements_closed_by(session)
+    if request.method == "POST":
+        valid = form.is_valid()
+        if closed_by:
+            form.add_error(None, closed_by)
+        elif valid:
+            try:
+                agreement = adopt_agreement(point, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Se registró el acuerdo %(number)s.") % {"number": agreement.number},
+                )
+                return redirect(_session_url(session, f"punto-{point.pk}"))
+    context = {
+        "session": session,
+        "point": point,
+        "form": form,
+        "closed_by": closed_by,
+    }
+    return render(request, "agendas/agreement_form.html", context)
+
+
+@login_required
+@require_safe
+def agreement_list(request, slug):
+    committee = get_object_or_404(
+        Committee.objects.visible_to(request.user).select_related("institution"), slug=slug
+    )
+    today = timezone.localdate()
+    agreements = (
+        Agreement.objects.filter(
+            committee=committee,
+            point__session__in=Session.objects.visible_to(request.user).values("pk"),
+        )
+        .select_related("point__session__committee", "responsible")
+        .order_by("point__session__date", "point__session__start_time", "sequence")
+    )
+    filters = AgreementFilterForm(request.GET or None)
+    if filters.is_bound:
+        if filters.is_valid():
+            status = filters.cleaned_data["estado"]
+            if status == AgreementFilterForm.OVERDUE:
+                agreements = agreements.filter(
+                    status__in=Agreement.OPEN_STATUSES, due_date__lt=today
+                )
+            elif status:
+                agreements = agreements.filter(status=status)
+        else:
+            for errors in filters.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    agreements = list(agreements)
+    context = {
+        "committee": committee,
+        "filters": filters,
+        "rows": [(agreement, agreement.is_overdue(today)) for agreement in agreements],
+        "today": today,
+    }
+    return render(request, "agendas/agreement_list.html", context)
+
+
+def _follow_up_point(agreement: Agreement, value) -> AgendaPoint | None:
+    """The follow-up point a link came from (``?punto=``), if it is one of the committee's."""
+    if not str(value or "").isdigit():
+        return None
+    return (
+        AgendaPoint.objects.filter(
+            pk=value,
+            session__committee_id=agreement.committee_id,
+            standard=AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP,
+        )
+        .select_related("session__committee")
+        .first()
+    )
+
+
+def _agreement_context(request, agreement: Agreement, *, form=None, at_point=None) -> dict:
+    can_manage = (
+        Session.objects.manageable_by(request.user).filter(pk=agreement.point.session_id).exists()
+    )
+    if can_manage and form is None:
+        initial = {"date": timezone.localdate()}
+        if at_point is not None:
+            initial = {"date": at_point.session.date, "at_point": at_point.pk}
+        form = FollowUpForm(initial=initial, agreement=agreement)
+    follow_ups = agreement.follow_ups.select_related(
+        "at_point__session__committee", "recorded_by__person"
+    ).order_by("date", "recorded_at")
+    return {
+        "agreement": agreement,
+        "session": agreement.point.session,
+        "follow_ups": list(follow_ups),
+        "can_manage": can_manage,
+        "form": form if can_manage else None,
+        "at_point": at_point,
+        "is_overdue": agreement.is_overdue(),
+    }
+
+
+@login_required
+@require_safe
+def agreement_detail(request, pk):
+    agreement = get_agreement_for_user(request.user, pk)
+    at_point = _follow_up_point(agreement, request.GET.get("punto"))
+    context = _agreement_context(request, agreement, at_point=at_point)
+    return render(request, "agendas/agreement_detail.html", context)
+
+
+@login_required
+@require_POST
+def agreement_follow_up(request, pk):
+    agreement = get_agreement_for_user(request.user, pk, manage=True)
+    form = FollowUpForm(request.POST, agreement=agreement)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up_agreement(
+                agreement,
+                note=data["note"],
+                date=data["date"],
+                new_status=data["new_status"],
+                at_point=data["at_point"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Se registró el seguimiento del acuerdo %(number)s.")
+                % {"number": agreement.number},
+            )
+            if data["at_point"] is not None:
+                return redirect(
+                    _session_url(data["at_point"].session, f"punto-{data['at_point'].pk}")
+                )
+            return redirect("agendas:agreement", agreement.pk)
+    at_point = _follow_up_point(agreement, form.data.get("at_point"))
+    context = _agreement_context(request, agreement, form=form, at_point=at_point)
+    return render(request, "agendas/agreement_detail.html", context)
+
+
+# --- History -------------------------------------------------------------------------------
+
+HISTORY_LIMIT = 100
+HISTORY_ACTIONS = {
+    "+": gettext_lazy("Creación"),
+    "~": gettext_lazy("Modificación"),
+    "-": gettext_lazy("Eliminación"),
+}
+# What the readable name of a related object needs loaded with it.
+_RELATED_JOINS = {Session: ("committee__institution",), Committee: ("institution",)}
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryEntry:
+    """One change in the history of an object, as the history page shows it."""
+
+    date: datetime.datetime
+    user: str
+    action: str
+    subject: str
+    changes: list[FieldChange]
+    detail_known: bool
+
+
+def history_entries(records, model, *, subject=None) -> tuple[list[HistoryEntry], bool]:
+    """
+    The latest HISTORY_LIMIT changes of ``records`` (a historical queryset of ``model``),
+    newest first, each with its changed fields against the record before it. Bounded:
+    one query for the records (one more than shown, so the oldest shown has its previous
+    one too) and one per kind of related object whose value changed.
+    """
+    loaded = list(
+        records.select_related("history_user__person").order_by("-history_date", "-history_id")[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    pk_name = model._meta.pk.attname
+    previous, last_seen = {}, {}
+    for record in reversed(loaded):
+        key = getattr(record, pk_name)
+        previous[record.history_id] = last_seen.get(key)
+        last_seen[key] = record
+    shown = loaded[:HISTORY_LIMIT]
+    deltas = {}
+    for record in shown:
+        before = previous[record.history_id]
+        if record.history_type == "~" and before is not None:
+            # Only editable fields: not the revision counter, timestamps or the snapshot.
+            deltas[record.history_id] = record.diff_against(before).changes
+    related = _related_objects(model, deltas.values())
+    entries = []
+    for record in shown:
+        changes = deltas.get(record.history_id)
+        if changes == []:
+            continue  # saved without a change
+        entries.append(
+            HistoryEntry(
+                date=record.history_date,
+                user=_user_name(record.history_user),
+                action=str(HISTORY_ACTIONS.get(record.history_type, record.history_type)),
+                subject=subject(record) if subject else "",
+                changes=[
+                    FieldChange(
+                        label=capfirst(model._meta.get_field(change.field).verbose_name),
+                        old=_shown_value(model, change.field, change.old, related),
+                        new=_shown_value(model, change.field, change.new, related),
+                    )
+                    for change in changes or []
+                ],
+                detail_known=changes is not None or record.history_type != "~",
+            )
+        )
+    return entries, len(loaded) > HISTORY_LIMIT
+
+
+def _related_objects(model, deltas) -> dict:
+    wanted = {}
+    for changes in deltas:
+        for change in changes:
+            field = model._meta.get_field(change.field)
+            if field.is_relation and field.many_to_one:
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(value for value in (change.old, change.new) if value is not None)
+    related = {}
+    for related_model, ids in wanted.items():
+        queryset = related_model._base_manager.all()
+        if related_model in _RELATED_JOINS:
+            queryset = queryset.select_related(*_RELATED_JOINS[related_model])
+        for pk, obj in queryset.in_bulk(ids).items():
+            related[related_model, pk] = obj
+    return related
+
+
+def _shown_value(model, name: str, value, related: dict) -> str:
+    field = model._meta.get_field(name)
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        obj = related.get((field.related_model, value))
+        return str(obj) if obj is not None else _("(ya no existe)")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Sí") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, datetime.time):
+        return f"{value:%H:%M}"
+    return str(value)
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return _("Sin usuario registrado")
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.full_name
+    return user.get_full_name() or user.get_username()
+
+
+@login_required
+@require_safe
+def session_history(request, pk):
+    session = get_session_for_agenda(request.user, pk)
+    entries, truncated = history_entries(session.history.all(), Session)
+    point_entries, points_truncated = history_entries(
+        AgendaPoint.history.filter(session_id=session.pk),
+        AgendaPoint,
+        subject=lambda record: f"{record.position}. {record.title}",
+    )
+    context = {
+        "session": session,
+        "entries": entries,
+        "truncated": truncated,
+        "point_entries": point_entries,
+        "points_truncated": points_truncated,
+    }
+    return render(request, "agendas/session_history.html", context)
+
+
+@login_required
+@require_safe
+def agreement_history(request, pk):
+    agreement = get_agreement_for_user(request.user, pk)
+    entries, truncated = history_entries(agreement.history.all(), Agreement)
+    context = {
+        "agreement": agreement,
+        "session": agreement.point.session,
+        "entries": entries,
+        "truncated": truncated,
+    }
+    return render(request, "agendas/agreement_history.html", context)

@@ -520,8 +520,7 @@ class RuleOverride(models.Model):
             raise ValidationError(
                 {
                     "parameters": _(
-                        "La regla %(code)s no tiene los parámetros %(unknown)s; tiene: "
-                        "%(known)s."
+                        "La regla %(code)s no tiene los parámetros %(unknown)s; tiene: %(known)s."
                     )
                     % {
                         "code": self.rule.code,

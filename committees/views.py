@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from agendas.models import Agreement
 from reports.models import Acta
+from reports.services import actas_pending_approval
 from sessions.models import Session
 
 from .models import Committee, Membership, Person
@@ -68,7 +69,7 @@ def committee_detail(request, slug):
     sessions = list(
         Session.objects.visible_to(request.user)
         .filter(committee=committee)
-        .select_related("committee")
+        .select_related("committee", "acta")
         .order_by("date", "start_time")
     )
     context = {
@@ -83,8 +84,28 @@ def committee_detail(request, slug):
         .filter(pk=committee.pk)
         .exists(),
         "today": today,
+        "overdue_actas": _overdue_actas(committee, sessions),
     }
     return render(request, "committees/committee_detail.html", context)
+
+
+def _overdue_actas(committee: Committee, sessions: list[Session]) -> list[Session]:
+    """
+    The sessions the user sees whose acta is still a draft (or not drafted) past the
+    committee's deadline. Only a held session with an acta still to approve can be late:
+    without one among ``sessions`` the rule is not even looked up.
+    """
+    waiting = [
+        session
+        for session in sessions
+        if session.status == Session.Status.HELD
+        and session.has_acta
+        and not getattr(getattr(session, "acta", None), "is_frozen", False)
+    ]
+    if not waiting:
+        return []
+    visible = {session.pk: session for session in sessions}
+    return [visible[s.pk] for s in actas_pending_approval(committee) if s.pk in visible]
 
 
 @login_required

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("committees.urls")),
     path("", include("agendas.urls")),
     path("", include("sessions.urls")),
+    path("", include("reports.urls")),
 ]

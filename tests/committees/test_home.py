@@ -181,7 +181,7 @@ def test_it_shows_the_draft_actas_of_my_committees(client, member, committee):
         f"Acta de la primera sesión ordinaria ({committee.short_name}, 18 de diciembre de 2023)"
         in text
     )
-    assert reverse("sessions:detail", args=[draft.session.pk]) in response.text
+    assert reverse("reports:acta", args=[draft.pk]) in response.text
 
 
 def test_a_guest_does_not_see_the_draft_actas_of_sessions_they_were_not_invited_to(
