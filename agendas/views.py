@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from committees.models import Committee, Membership, rule_parameters
+from committees.spanish import spanish_sort_key
 
 # The session page's record panel and the vote on the previous acta bring the acta in.
 from reports.models import Acta
@@ -298,7 +299,7 @@ ROLL_CALL_STATUSES = (Session.Status.CONVENED, Session.Status.HELD)
 
 
 def _seat_order(membership: Membership) -> tuple:
-    return ROLE_ORDER[membership.role], membership.person.name
+    return ROLE_ORDER[membership.role], spanish_sort_key(membership.person.name)
 
 
 def _record_panel(session: Session) -> dict:
@@ -451,7 +452,7 @@ def roll_call_quorum(request, pk):
 
 def _present_voters(session: Session) -> list[Membership]:
     """Members with vote, active on the session's date, recorded as present (or remote)."""
-    return list(
+    return sorted(
         Membership.objects.filter(
             committee_id=session.committee_id,
             attendances__session=session,
@@ -459,8 +460,8 @@ def _present_voters(session: Session) -> list[Membership]:
         )
         .with_vote()
         .active_on(session.date)
-        .select_related("person", "party")
-        .order_by("person__name")
+        .select_related("person", "party"),
+        key=lambda membership: spanish_sort_key(membership.person.name),
     )
 
 

@@ -1,6 +1,7 @@
 """Spanish words the documents need: ordinal numbers, month names and long dates."""
 
 import datetime
+import unicodedata
 
 MONTHS = (
     "enero",
@@ -70,6 +71,15 @@ def ordinal(number: int, *, feminine: bool = True, apocope: bool = False) -> str
         # ("vigésimo primer informe").
         words[-1] = words[-1][:-1]
     return " ".join(words)
+
+
+def spanish_sort_key(text: str) -> str:
+    """
+    A key that sorts names as a Spanish reader expects: "César" before "Claudia" (accents
+    do not push a letter after "z", as raw character codes would).
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def capitalize_first(text: str) -> str:

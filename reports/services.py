@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from agendas.models import AgendaPoint, Vote
 from committees.models import Membership, Person, rule_parameters
-from committees.spanish import long_date
+from committees.spanish import long_date, spanish_sort_key
 from sessions.models import Session
 
 from .models import Acta, ActaErratum, ActaObservation
@@ -27,10 +27,9 @@ def acta_content(session: Session) -> dict:
     agreements adopted, and who signs. Plain data, so approval can freeze it as JSON.
     """
     committee = session.committee
-    attendances = list(
-        session.attendances.select_related("membership__person", "membership__party").order_by(
-            "membership__role", "membership__person__name"
-        )
+    attendances = sorted(
+        session.attendances.select_related("membership__person", "membership__party"),
+        key=lambda a: (a.membership.role, spanish_sort_key(a.membership.person.name)),
     )
     points = list(
         session.points.order_by("position").prefetch_related(
@@ -88,7 +87,9 @@ def acta_content(session: Session) -> dict:
                 "minutes": point.minutes,
                 "votes": [
                     {"name": vote.membership.person.full_name, "sense": vote.get_sense_display()}
-                    for vote in sorted(point.votes.all(), key=lambda v: v.membership.person.name)
+                    for vote in sorted(
+                        point.votes.all(), key=lambda v: spanish_sort_key(v.membership.person.name)
+                    )
                 ],
                 "result": point.result.label if point.is_votable else "",
                 "agreements": [

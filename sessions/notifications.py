@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from committees.models import Committee, Membership, Person
-from committees.spanish import long_date
+from committees.spanish import long_date, spanish_sort_key
 
 from . import ical
 from .models import NoticeDelivery, Session, of_body
@@ -91,7 +91,10 @@ def audience_seats(session: Session):
 def audience(session: Session) -> Audience:
     """Everyone a notice about ``session`` goes to, once each, by name. One query."""
     seats = audience_seats(session).select_related("person").order_by("person__name", "pk")
-    people = list({seat.person_id: seat.person for seat in seats}.values())
+    people = sorted(
+        {seat.person_id: seat.person for seat in seats}.values(),
+        key=lambda person: spanish_sort_key(person.name),
+    )
     return Audience(
         recipients=[person for person in people if person.email],
         unreachable=[person for person in people if not person.email],

@@ -465,12 +465,24 @@ def session_cancel(request, pk):
     return render(request, "sessions/session_cancel.html", {"session": session, "form": form})
 
 
+def _moment(session: Session, scheduled: datetime.time | None) -> datetime.datetime:
+    """
+    When the session opened or closed: now, for a session held today; for one recorded
+    afterwards, its scheduled time on its own date (the acta must not say "today").
+    """
+    now = timezone.now()
+    if session.date >= timezone.localdate():
+        return now
+    at = scheduled or timezone.localtime(now, session.committee.zone).time()
+    return datetime.datetime.combine(session.date, at, tzinfo=session.committee.zone)
+
+
 @login_required
 @require_POST
 def session_open(request, pk):
     session = get_session_for_user(request.user, pk, manage=True)
     try:
-        quorum = open_session(session)
+        quorum = open_session(session, now=_moment(session, session.start_time))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -486,7 +498,7 @@ def session_open(request, pk):
 def session_close(request, pk):
     session = get_session_for_user(request.user, pk, manage=True)
     try:
-        close_session(session)
+        close_session(session, now=_moment(session, session.end_time))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

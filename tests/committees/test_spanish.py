@@ -72,3 +72,15 @@ def test_add_months(start, months, expected):
 def test_months_between_counts_calendar_months():
     assert months_between(datetime.date(2023, 11, 1), datetime.date(2024, 1, 30)) == 2
     assert months_between(datetime.date(2023, 11, 30), datetime.date(2023, 12, 1)) == 1
+
+
+def test_names_sort_the_spanish_way():
+    from committees.spanish import spanish_sort_key
+
+    names = ["Claudia Carolina Olivares Álvarez", "César Ledesma Ugalde", "Ángel Zúñiga", "Beatriz"]
+    assert sorted(names, key=spanish_sort_key) == [
+        "Ángel Zúñiga",
+        "Beatriz",
+        "César Ledesma Ugalde",
+        "Claudia Carolina Olivares Álvarez",
+    ]

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from committees.spanish import long_date
 from sessions.models import Session
-from tests.factories import make_session
+from sessions.services import convene_session, record_attendance
+from tests.factories import make_committee, make_membership, make_point, make_session
 from tests.sessions.test_session_postpone import flashed
 from tests.web import assert_sign_in_required, page_text, signed_in
 
@@ -120,6 +120,34 @@ def test_a_held_session_offers_nothing(client, secretary, committee, session):
 
     text = page_text(response)
     assert "Estado Celebrada" in text
-    assert f"Clausura {long_date(timezone.localdate(timezone=committee.zone))}," in text
+    assert f"Clausura {long_date(session.date)}," in text
     for name in ("convene", "postpone", "cancel", "open", "close"):
         assert reverse(f"sessions:{name}", args=[session.pk]) not in response.text
+
+
+def test_a_session_recorded_afterwards_keeps_its_own_date_and_times(client, django_user_model):
+    committee = make_committee()
+    secretary = make_membership(committee, role="technical_secretary")
+    secretary.person.user = django_user_model.objects.create_user("hg", password="x")
+    secretary.person.save()
+    session = make_session(
+        committee,
+        date=datetime.date(2024, 4, 25),
+        start_time=datetime.time(11),
+        end_time=datetime.time(13, 30),
+    )
+    make_point(session)
+    convene_session(session, now=datetime.datetime(2024, 4, 20, tzinfo=datetime.UTC), notify=False)
+    for _ in range(3):
+        record_attendance(session, make_membership(committee), "present")
+    client.force_login(secretary.person.user)
+    client.post(reverse("sessions:open", args=[session.pk]))
+    client.post(reverse("sessions:close", args=[session.pk]))
+    session.refresh_from_db()
+    local = session.committee.zone
+    assert session.opened_at.astimezone(local).replace(tzinfo=None) == datetime.datetime(
+        2024, 4, 25, 11
+    )
+    assert session.closed_at.astimezone(local).replace(tzinfo=None) == datetime.datetime(
+        2024, 4, 25, 13, 30
+    )
