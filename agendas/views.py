@@ -384,6 +384,7 @@ def _roll_call_context(
         if not groups or groups[-1][0] != membership.get_role_display():
             groups.append((membership.get_role_display(), []))
         groups[-1][1].append((membership, status, arrival))
+    groups = [(Membership.group_heading(label, len(rows)), rows) for label, rows in groups]
     return {
         "session": session,
         "form": form,

@@ -354,6 +354,13 @@ class Membership(models.Model):
         PARTY_REPRESENTATIVE = "party_representative", _("Representación de partido político (voz)")
 
     VOTING_ROLES = (Role.MEMBER,)
+    # Headings over a group of seats of one role ("Integrantes (voz y voto)").
+    ROLE_GROUP_HEADINGS = {
+        Role.MEMBER: _("Integrantes (voz y voto)"),
+        Role.TECHNICAL_SECRETARY: _("Secretaría técnica (voz)"),
+        Role.GUEST: _("Personas invitadas (voz)"),
+        Role.PARTY_REPRESENTATIVE: _("Representaciones de partidos políticos (voz)"),
+    }
 
     committee = models.ForeignKey(
         Committee,
@@ -430,6 +437,15 @@ class Membership(models.Model):
     @property
     def has_vote(self) -> bool:
         return self.role in self.VOTING_ROLES
+
+    @classmethod
+    def group_heading(cls, role_label: str, count: int) -> str:
+        """The heading over ``count`` seats whose role reads ``role_label``."""
+        if count < 2:
+            return role_label
+        by_label = {str(role.label): role for role in cls.Role}
+        role = by_label.get(str(role_label))
+        return str(cls.ROLE_GROUP_HEADINGS[role]) if role else role_label
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)

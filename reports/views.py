@@ -52,7 +52,8 @@ def _by_role(attendance: list[dict]) -> list[tuple[str, list[dict]]]:
     groups = {}
     for row in attendance:
         groups.setdefault(row["role"], []).append(row)
-    return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+    ordered = sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+    return [(Membership.group_heading(label, len(rows)), rows) for label, rows in ordered]
 
 
 def _acta_context(
@@ -72,6 +73,7 @@ def _acta_context(
         points = {point.position: point for point in session.points.order_by("position")}
     # The content states each result by its label; a tie is the one to flag.
     tie = _("Empate")
+    approved_labels = {_("Aprobado por unanimidad"), _("Aprobado por mayoría")}
     sections = []
     for data in content["points"]:
         point = points.get(data["position"])
@@ -88,6 +90,7 @@ def _acta_context(
                 "form": form,
                 "version": minutes_version(point) if form else "",
                 "tie": data["result"] == tie,
+                "approved": data["result"] in approved_labels,
             }
         )
     author = None if acta.is_frozen else _observer(request.user, session)

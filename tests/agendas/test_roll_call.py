@@ -133,7 +133,7 @@ def test_every_seat_active_that_day_in_order_with_what_was_recorded(
     assert "Ana Anterior" not in text
     assert "Zoe Posterior" not in text
     order = [
-        "Integrante (voz y voto)",
+        "Integrantes (voz y voto)",
         "Adela Ruiz",
         "Beatriz Soto",
         "Secretaría técnica (voz)",

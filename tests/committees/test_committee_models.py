@@ -162,3 +162,10 @@ def test_membership_history_is_kept():
     membership.appointing_act = "IEPC-ACG-069/2023"
     membership.save()
     assert membership.history.count() == 2
+
+
+def test_group_headings_are_plural_only_for_several_seats():
+    label = Membership.Role.MEMBER.label
+    assert Membership.group_heading(label, 1) == "Integrante (voz y voto)"
+    assert Membership.group_heading(label, 3) == "Integrantes (voz y voto)"
+    assert Membership.group_heading("Otro papel", 2) == "Otro papel"

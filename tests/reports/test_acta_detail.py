@@ -88,7 +88,7 @@ def test_a_draft_reads_the_record_and_is_marked_proyecto(client, member, acta):
         "Quórum declarado a las 11:00 h: 3 integrantes con voto presentes; se requerían 3."
     ) in text
     assert (
-        "Integrante (voz y voto) Nombre Asistencia Llegada Adela Ruiz Presente — "
+        "Integrantes (voz y voto) Nombre Asistencia Llegada Adela Ruiz Presente — "
         "Beatriz Soto Presente 11:05 Carmen Díaz Ausente — Integrante Presente — "
         "Secretaría técnica (voz) Nombre Asistencia Llegada Secretaria Presente — "
         "Persona invitada (voz) Nombre Asistencia Llegada Gabriela Invitada A distancia —"
