@@ -1,0 +1,424 @@
+import datetime
+
+import pytest
+
+from agendas.models import AgendaPoint, Vote
+from committees.models import Committee, Institution, Membership, Rule, RuleOverride
+from reports.compliance import FAIL, PASS, UNDECIDABLE, check_committee
+from reports.models import Acta
+from sessions.models import Session
+from tests.factories import (
+    make_committee,
+    make_institution,
+    make_membership,
+    make_point,
+    make_process,
+    make_session,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+ELECTION_DAY = D(2024, 6, 2)
+
+
+def cotaprep(*, members=3, institution_kind=Institution.Kind.OPL, election_day=ELECTION_DAY,
+             **overrides) -> Committee:  # fmt: skip
+    """A COTAPREP like the demo's: 3 members with vote and one technical secretary."""
+    process = make_process(
+        institution=make_institution(kind=institution_kind), election_day=election_day
+    )
+    fields = {"process": process, "integrated_on": D(2023, 10, 25), **overrides}
+    committee = make_committee(**fields)
+    for _ in range(members):
+        make_membership(committee)
+    make_membership(committee, role=Membership.Role.TECHNICAL_SECRETARY)
+    return committee
+
+
+def result(committee, code, *, on="plan", today=None):
+    by_code = {r.rule: r for r in check_committee(committee, on=on, today=today)}
+    return by_code[code]
+
+
+def held(session, *, present=None) -> Session:
+    session.status = Session.Status.HELD
+    session.quorum_present = present
+    session.save()
+    return session
+
+
+# --- PREP-03: integration ≤ election day − 7 months ----------------------------------------
+
+
+def test_integration_exactly_seven_months_before_election_day_passes():
+    committee = cotaprep(integrated_on=D(2023, 11, 2))
+    outcome = result(committee, "PREP-03")
+    assert outcome.result == PASS
+    assert "límite: 2 de noviembre de 2023" in outcome.evidence[0]
+
+
+def test_integration_one_day_later_fails():
+    assert result(cotaprep(integrated_on=D(2023, 11, 3)), "PREP-03").result == FAIL
+
+
+def test_months_before_a_31st_clamp_to_the_end_of_a_shorter_month():
+    # 31 March 2024 minus one month is 29 February 2024 (a leap year), not 2 March.
+    committee = cotaprep(election_day=D(2024, 3, 31), integrated_on=D(2024, 2, 29))
+    RuleOverride.objects.create(
+        committee=committee,
+        rule=Rule.objects.get(code="PREP-03"),
+        parameters={"months_before_election_day": 1},
+    )
+    assert result(committee, "PREP-03").result == PASS
+    committee.integrated_on = D(2024, 3, 1)
+    committee.save()
+    assert result(committee, "PREP-03").result == FAIL
+
+
+def test_an_override_changes_the_result():
+    committee = cotaprep(integrated_on=D(2023, 10, 25))
+    assert result(committee, "PREP-03").result == PASS
+    RuleOverride.objects.create(
+        committee=committee,
+        rule=Rule.objects.get(code="PREP-03"),
+        parameters={"months_before_election_day": 8},
+    )
+    outcome = result(committee, "PREP-03")
+    assert outcome.result == FAIL
+    assert "límite: 2 de octubre de 2023" in outcome.evidence[0]
+
+
+# --- PREP-04 and PREP-05: size of the committee -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("members", "kind", "expected"),
+    [
+        (2, Institution.Kind.OPL, FAIL),
+        (3, Institution.Kind.OPL, PASS),
+        (5, Institution.Kind.OPL, PASS),
+        (6, Institution.Kind.OPL, FAIL),
+        (6, Institution.Kind.INE, PASS),
+        (8, Institution.Kind.INE, FAIL),
+    ],
+)
+def test_committee_size_depends_on_the_institution(members, kind, expected):
+    committee = cotaprep(members=members, institution_kind=kind)
+    make_session(committee, date=D(2023, 12, 18))
+    assert result(committee, "PREP-04").result == expected
+
+
+def test_size_is_checked_on_every_day_of_the_term():
+    committee = cotaprep()
+    # One seat ends early and is filled a week later: 2 members with vote in between.
+    seat = committee.memberships.filter(role=Membership.Role.MEMBER).first()
+    seat.end = D(2024, 2, 10)
+    seat.save()
+    make_membership(committee, start=D(2024, 2, 18))
+    outcome = result(committee, "PREP-04")
+    assert outcome.result == FAIL
+    assert outcome.evidence == [
+        "11 de febrero de 2024: 2 integrantes con voto (se requieren de 3 a 5)."
+    ]
+
+
+def test_the_technical_secretary_does_not_count_as_a_member():
+    committee = cotaprep(members=2)
+    make_membership(committee, role=Membership.Role.TECHNICAL_SECRETARY)
+    assert result(committee, "PREP-04").result == FAIL
+
+
+def test_two_technical_secretaries_on_a_session_date_fail():
+    committee = cotaprep()
+    assert result(committee, "PREP-05").result == PASS
+    make_membership(
+        committee, role=Membership.Role.TECHNICAL_SECRETARY, start=D(2024, 3, 1), end=None
+    )
+    make_session(committee, date=D(2024, 3, 19))
+    outcome = result(committee, "PREP-05")
+    assert outcome.result == FAIL
+    assert "1 de marzo de 2024: 2 secretarías técnicas vigentes" in outcome.evidence[0]
+
+
+# --- PREP-07: only members with vote vote ---------------------------------------------------
+
+
+def test_without_votes_the_plan_passes_vacuously():
+    committee = cotaprep()
+    make_session(committee)
+    outcome = result(committee, "PREP-07")
+    assert (outcome.result, outcome.evidence) == (PASS, ["Aún no hay votaciones."])
+
+
+def test_a_vote_of_the_technical_secretary_fails():
+    committee = cotaprep()
+    session = held(make_session(committee, date=D(2023, 12, 18)), present=3)
+    point = make_point(session)
+    member = committee.memberships.filter(role=Membership.Role.MEMBER).first()
+    secretary = committee.memberships.get(role=Membership.Role.TECHNICAL_SECRETARY)
+    Vote.objects.create(point=point, membership=member, sense=Vote.Sense.FOR)
+    assert result(committee, "PREP-07", on="record").result == PASS
+    # The model's clean() refuses it; records imported around it must still be caught.
+    Vote.objects.create(point=point, membership=secretary, sense=Vote.Sense.FOR)
+    outcome = result(committee, "PREP-07", on="record")
+    assert outcome.result == FAIL
+    assert "participa con voz, sin voto" in outcome.evidence[0]
+    assert outcome.objects[0][1] == f"/sesiones/{session.pk}/"
+
+
+# --- PREP-09 and PREP-10: monthly sessions and work meetings --------------------------------
+
+
+def short_term_committee(**overrides) -> Committee:
+    """Installed in April, election day in June: April, May and June are judged."""
+    return cotaprep(
+        integrated_on=D(2023, 10, 25),
+        installed_on=D(2024, 4, 10),
+        closed_on=D(2024, 6, 30),
+        **overrides,
+    )
+
+
+def test_a_month_with_only_an_extraordinary_session_fails():
+    committee = short_term_committee()
+    make_session(committee, date=D(2024, 4, 10), role=Session.Role.INSTALLATION)
+    extraordinary = make_session(committee, kind=Session.Kind.EXTRAORDINARY, date=D(2024, 5, 20))
+    make_session(committee, date=D(2024, 6, 28), role=Session.Role.CLOSING)
+    outcome = result(committee, "PREP-09")
+    assert outcome.result == FAIL
+    assert outcome.evidence == ["Mayo de 2024: ninguna sesión ordinaria."]
+    extraordinary.kind = Session.Kind.ORDINARY
+    extraordinary.number = 3
+    extraordinary.save()
+    assert result(committee, "PREP-09").result == PASS
+
+
+def test_the_minimum_per_month_comes_from_the_rule():
+    committee = short_term_committee()
+    for day in (D(2024, 4, 10), D(2024, 5, 20), D(2024, 6, 28)):
+        make_session(committee, date=day)
+    RuleOverride.objects.create(
+        committee=committee,
+        rule=Rule.objects.get(code="PREP-09"),
+        parameters={"min_ordinary_per_month": 2},
+    )
+    outcome = result(committee, "PREP-09")
+    assert outcome.result == FAIL
+    assert "Abril de 2024: 1 sesión ordinaria (mínimo 2)." in outcome.evidence
+
+
+def test_work_meetings_are_judged_through_the_election_day_month_only():
+    committee = short_term_committee()
+    for day in (D(2024, 4, 29), D(2024, 5, 31), D(2024, 7, 10)):
+        make_session(committee, kind=Session.Kind.WORK_MEETING, date=day)
+    outcome = result(committee, "PREP-10")
+    assert outcome.result == FAIL
+    assert outcome.evidence == ["Junio de 2024: ninguna reunión formal de trabajo."]
+
+
+def test_on_the_record_a_month_not_over_is_not_judged_yet():
+    committee = short_term_committee()
+    held(make_session(committee, date=D(2024, 4, 10)), present=3)
+    make_session(committee, date=D(2024, 5, 20))  # planned, not held yet
+    assert result(committee, "PREP-09", on="record", today=D(2024, 5, 15)).result == PASS
+    outcome = result(committee, "PREP-09", on="record", today=D(2024, 6, 1))
+    assert outcome.evidence == ["Mayo de 2024: ninguna sesión ordinaria."]
+
+
+# --- PREP-11 and PREP-13: informes ---------------------------------------------------------
+
+
+def informe_point(committee, day, *, final=False):
+    session = make_session(committee, date=day)
+    standard = AgendaPoint.Standard.FINAL_INFORME if final else "bimonthly_informe"
+    return make_point(session, kind=AgendaPoint.Kind.INFORMATIVE, standard=standard)
+
+
+def test_informes_two_months_apart_pass_and_a_three_month_gap_fails():
+    committee = cotaprep(installed_on=D(2024, 1, 10), closed_on=D(2024, 6, 30))
+    informe_point(committee, D(2024, 3, 10))  # exactly 2 months after installation
+    informe_point(committee, D(2024, 5, 10))
+    informe_point(committee, D(2024, 6, 28), final=True)
+    assert result(committee, "PREP-11").result == PASS
+    committee.sessions.get(date=D(2024, 5, 10)).delete()
+    outcome = result(committee, "PREP-11")
+    assert outcome.result == FAIL
+    assert outcome.evidence == [
+        "Informe final del 28 de junio de 2024 (tercera sesión ordinaria): 110 días después "
+        "del informe bimestral del 10 de marzo de 2024 (primera sesión ordinaria); "
+        "límite: 10 de mayo de 2024."
+    ]
+
+
+def test_the_first_informe_one_day_late_fails():
+    committee = cotaprep(installed_on=D(2024, 1, 10), closed_on=D(2024, 3, 31))
+    informe_point(committee, D(2024, 3, 11), final=True)
+    assert result(committee, "PREP-11").result == FAIL
+
+
+def test_the_final_informe_in_the_election_day_month_passes():
+    committee = cotaprep()
+    informe_point(committee, D(2024, 6, 30), final=True)
+    assert result(committee, "PREP-13").result == PASS
+    committee.sessions.update(date=D(2024, 7, 1))
+    assert result(committee, "PREP-13").result == FAIL
+
+
+def test_a_plan_without_final_informe_fails():
+    committee = cotaprep()
+    make_session(committee)
+    outcome = result(committee, "PREP-13")
+    assert (outcome.result, outcome.evidence) == (
+        FAIL,
+        ["El calendario no prevé el informe final."],
+    )
+
+
+# --- PREP-17, SES-04, SES-08, CAL-01 ------------------------------------------------------
+
+
+def test_a_session_after_the_closing_fails():
+    committee = cotaprep()
+    make_session(committee, date=D(2024, 6, 30), role=Session.Role.CLOSING)
+    assert result(committee, "PREP-17").result == PASS
+    late = make_session(committee, kind=Session.Kind.EXTRAORDINARY, date=D(2024, 7, 2))
+    outcome = result(committee, "PREP-17")
+    assert outcome.result == FAIL
+    assert (late.title + " (2 de julio de 2024)", f"/sesiones/{late.pk}/") in outcome.objects
+
+
+def test_quorum_below_the_majority_fails():
+    committee = cotaprep()
+    session = held(make_session(committee, date=D(2023, 12, 18)), present=2)
+    assert result(committee, "SES-04", on="record").result == PASS
+    held(session, present=1)
+    outcome = result(committee, "SES-04", on="record")
+    assert outcome.result == FAIL
+    assert "1 presentes de 3; se requieren 2" in outcome.evidence[0]
+
+
+def test_an_acta_approved_three_sessions_later_fails():
+    committee = cotaprep()
+    sessions = [
+        held(make_session(committee, date=D(2024, month, 10)), present=3) for month in (1, 2, 3, 4)
+    ]
+    point = make_point(sessions[3], approves_acta_of=sessions[0])
+    Acta.objects.create(
+        session=sessions[0],
+        status=Acta.Status.APPROVED,
+        approved_at_point=point,
+        approved_on=sessions[3].date,
+    )
+    outcome = result(committee, "SES-08", on="record")
+    assert outcome.result == FAIL
+    assert outcome.evidence[0].startswith("Acta de la primera sesión ordinaria (10 de enero")
+
+
+def test_numbers_out_of_date_order_within_a_kind_fail():
+    committee = cotaprep()
+    make_session(committee, number=2, date=D(2024, 1, 10))
+    make_session(committee, number=1, date=D(2024, 2, 10))
+    # Another kind numbers on its own.
+    make_session(committee, kind=Session.Kind.WORK_MEETING, number=1, date=D(2024, 1, 5))
+    outcome = result(committee, "CAL-01")
+    assert outcome.result == FAIL
+    assert len(outcome.evidence) == 1
+
+
+def test_two_sessions_at_the_same_time_fail():
+    committee = cotaprep()
+    make_session(committee, date=D(2024, 1, 10), start_time=datetime.time(11))
+    make_session(
+        committee,
+        kind=Session.Kind.WORK_MEETING,
+        date=D(2024, 1, 10),
+        start_time=datetime.time(10),
+        end_time=datetime.time(12),
+    )
+    assert result(committee, "CAL-01").result == FAIL
+
+
+def test_a_session_outside_the_term_fails():
+    committee = cotaprep()
+    make_session(committee, date=D(2023, 10, 30))
+    outcome = result(committee, "CAL-01")
+    assert outcome.result == FAIL
+    assert "fuera de la vigencia" in outcome.evidence[0]
+
+
+def test_cancelled_sessions_are_not_in_the_plan():
+    committee = cotaprep()
+    make_session(committee, date=D(2023, 12, 18))
+    make_session(
+        committee,
+        date=D(2023, 12, 18),
+        status=Session.Status.CANCELLED,
+        status_reason="Se reprograma.",
+    )
+    assert result(committee, "CAL-01").result == PASS
+
+
+# --- Scope and bad data --------------------------------------------------------------------
+
+
+def test_a_working_group_gets_no_prep_rules():
+    group = make_committee(kind=Committee.Kind.WORKING_GROUP, parent=make_committee())
+    codes = [r.rule for r in check_committee(group)]
+    assert codes
+    assert not [code for code in codes if code.startswith("PREP-")]
+    assert {"SES-04", "SES-08", "CAL-01"} <= set(codes)
+
+
+def test_a_cotaprep_gets_every_rule():
+    codes = [r.rule for r in check_committee(cotaprep())]
+    assert codes == list(Rule.objects.order_by("code").values_list("code", flat=True))
+
+
+def test_results_carry_the_rule_data():
+    outcome = result(cotaprep(), "PREP-09")
+    assert (outcome.level, outcome.cites, outcome.certainty) == ("error", "RE 342(1)(g)", "seed")
+    assert outcome.statement.startswith("Al menos una sesión ordinaria")
+
+
+def test_a_committee_without_election_day_is_undecidable():
+    committee = make_committee(integrated_on=D(2023, 10, 25))
+    make_membership(committee)
+    make_session(committee)
+    for code in ("PREP-03", "PREP-09", "PREP-13"):
+        outcome = result(committee, code)
+        assert outcome.result == UNDECIDABLE, code
+        assert "jornada electoral" in outcome.evidence[0]
+
+
+def test_a_committee_without_members_or_sessions_is_undecidable():
+    committee = make_committee(process=make_process())
+    results = {r.rule: r for r in check_committee(committee)}
+    assert results["PREP-04"].result == UNDECIDABLE
+    assert results["PREP-04"].evidence == [
+        "Falta el dato: el órgano no tiene integrantes registrados."
+    ]
+    assert results["PREP-03"].evidence == ["Falta el dato: fecha de integración del comité."]
+    for code in ("PREP-09", "PREP-10", "PREP-11", "PREP-17", "CAL-01", "SES-08"):
+        assert results[code].result == UNDECIDABLE, code
+        assert results[code].evidence == ["El órgano no tiene sesiones en su calendario."]
+
+
+def test_a_committee_without_dates_never_crashes():
+    committee = make_committee(installed_on=None, closed_on=None)
+    make_membership(committee)
+    make_session(committee)
+    results = {r.rule: r for r in check_committee(committee, on="record")}
+    assert results["PREP-17"].result == UNDECIDABLE
+    assert results["PREP-01"].evidence == [
+        "Falta el dato: fecha de designación de la instancia interna."
+    ]
+
+
+def test_a_rule_without_its_parameter_is_undecidable():
+    committee = cotaprep()
+    make_session(committee)
+    Rule.objects.filter(code="PREP-09").update(parameters={})
+    outcome = result(committee, "PREP-09")
+    assert outcome.result == UNDECIDABLE
+    assert "min_ordinary_per_month" in outcome.evidence[0]
