@@ -1,0 +1,151 @@
+"""
+What each printed document says: one context builder per document, for the templates
+under ``templates/reports/pdf/``. Plain data read in a bounded number of queries.
+"""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from agendas.models import AgendaPoint, Document
+from committees.models import Membership
+from committees.spanish import long_date
+from sessions.models import Session, of_body
+
+from .models import Acta
+from .services import acta_content
+
+# Who is convened, in the order the addressees are listed.
+ADDRESSEE_ROLES = (
+    Membership.Role.MEMBER,
+    Membership.Role.TECHNICAL_SECRETARY,
+    Membership.Role.GUEST,
+    Membership.Role.PARTY_REPRESENTATIVE,
+)
+
+
+def _header(session: Session, title: str) -> dict:
+    """What every page carries: the institution (and its logo), the committee, the title."""
+    institution = session.committee.institution
+    return {
+        "institution": institution.name,
+        "logo_url": institution.logo.url if institution.logo else "",
+        "committee": session.committee.name,
+        "committee_of": of_body(session.committee.name),
+        "committee_short_name": session.committee.short_name,
+        "title": title,
+    }
+
+
+def _schedule(session: Session) -> dict:
+    return {
+        "title": session.title,
+        "kind": session.get_kind_display(),
+        "date": session.date.isoformat(),
+        "date_text": long_date(session.date, weekday=True),
+        "time": f"{session.start_time:%H:%M}" if session.start_time else "",
+        "time_text": (
+            f"{session.start_time:%H:%M} horas"
+            if session.start_time
+            else _("Horario por confirmar")
+        ),
+        "place": session.place,
+        "video_link": session.video_link,
+    }
+
+
+def _points(session: Session) -> list[AgendaPoint]:
+    return list(
+        session.points.order_by("position").prefetch_related(
+            Prefetch("documents", queryset=Document.objects.order_by("title"))
+        )
+    )
+
+
+def _secretary(session: Session) -> Membership | None:
+    return (
+        session.committee.memberships.active_on(session.date)
+        .filter(role=Membership.Role.TECHNICAL_SECRETARY)
+        .select_related("person")
+        .order_by("start")
+        .first()
+    )
+
+
+def _addressees(session: Session) -> list[Membership]:
+    """
+    The seats active on the session's date: members, the technical secretary and guests;
+    party representatives for formal work meetings, or when invited to the session.
+    """
+    roles = list(ADDRESSEE_ROLES)
+    seats = session.committee.memberships.active_on(session.date).select_related("person", "party")
+    if session.kind != Session.Kind.WORK_MEETING:
+        roles.remove(Membership.Role.PARTY_REPRESENTATIVE)
+        invited = session.invitations.values("pk")
+        seats = seats.filter(role__in=roles) | seats.filter(pk__in=invited)
+    ordered = sorted(seats, key=lambda seat: (ADDRESSEE_ROLES.index(seat.role), seat.person.name))
+    return ordered
+
+
+def convocatoria_context(session: Session) -> dict:
+    """The convocation: who is convened, when and where, the agenda and its documents."""
+    points = _points(session)
+    secretary = _secretary(session)
+    previous_acta_point = next(
+        (point for point in points if point.approves_acta_of_id is not None), None
+    )
+    return {
+        "header": _header(session, _("Convocatoria")),
+        "session": _schedule(session),
+        "addressees": [
+            {
+                "name": seat.person.full_name,
+                "job_title": seat.person.job_title,
+                "role": seat.get_role_display(),
+                "party": seat.party.acronym if seat.party else "",
+            }
+            for seat in _addressees(session)
+        ],
+        "points": points,
+        "previous_acta_point": previous_acta_point,
+        "secretary": {
+            "name": secretary.person.full_name if secretary else "",
+            "job_title": secretary.person.job_title if secretary else "",
+            "email": secretary.person.email if secretary else "",
+        },
+        "issued_on": long_date(session.convened_at.date()) if session.convened_at else "",
+    }
+
+
+def orden_context(session: Session) -> dict:
+    """The agenda (orden del día) of a session, with the documents of each point."""
+    return {
+        "header": _header(session, _("Orden del día")),
+        "session": _schedule(session),
+        "points": _points(session),
+    }
+
+
+def acta_context(acta: Acta) -> dict:
+    """
+    The acta: a draft from the live record, an approved acta from the content frozen at
+    its approval (never from the record, which may have changed since).
+    """
+    session = acta.session
+    content = acta.snapshot if acta.is_frozen else acta_content(session)
+    header = _header(session, _("Acta") if acta.is_frozen else _("Proyecto de acta"))
+    # The names as they were stated, even on a page header.
+    header["institution"] = content["committee"]["institution"]
+    header["committee"] = content["committee"]["name"]
+    header["committee_of"] = of_body(content["committee"]["name"])
+    return {
+        "header": header,
+        "acta": acta,
+        "is_draft": not acta.is_frozen,
+        "content": content,
+        "approval": content.get("approval") if acta.is_frozen else None,
+    }
+
+
+def filename(document: str, session: Session) -> str:
+    """The download's name: "acta-cotaprep-2024-03-19.pdf"."""
+    return f"{document}-{session.committee.slug}-{session.date:%Y-%m-%d}.pdf"
