@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -14,6 +16,11 @@ DEMO_PEOPLE = {
     "claudia": ("Claudia Carolina Olivares Álvarez", "integrante con voz y voto"),
 }
 DEMO_PASSWORD = "quorum-demo"  # noqa: S105 - a published demo credential, DEBUG only
+
+
+def admin_url() -> str:
+    # ./dev run serves on $PORT (8000 unless told otherwise).
+    return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/"
 
 
 class Command(BaseCommand):
@@ -70,7 +77,7 @@ class Command(BaseCommand):
         if User.objects.filter(username=DEMO_USERNAME).exists():
             self.stdout.write(
                 f"La cuenta «{DEMO_USERNAME}» ya existe; se conserva su contraseña. "
-                "Entre en http://127.0.0.1:8000/admin/"
+                f"Entre en {admin_url()}"
             )
             return
         if password is None:
@@ -86,7 +93,7 @@ class Command(BaseCommand):
         User.objects.create_superuser(DEMO_USERNAME, "admin@example.org", password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Entre en http://127.0.0.1:8000/admin/ con el usuario «{DEMO_USERNAME}» y la "
+                f"Entre en {admin_url()} con el usuario «{DEMO_USERNAME}» y la "
                 f"contraseña «{password}»."
             )
         )
