@@ -11,9 +11,9 @@ from committees.admin import (
     CommitteeListFilter,
     HistoryAdmin,
     ListSelectRelatedMixin,
+    SeatRowsInline,
     SharedChoicesInlineMixin,
 )
-from committees.models import Membership
 from sessions.models import Session
 
 from .models import AgendaPoint, Agreement, AgreementFollowUp, Document, Vote
@@ -179,20 +179,9 @@ class DocumentInline(admin.TabularInline):
     extra = 0
 
 
-class VoteInline(SharedChoicesInlineMixin, admin.TabularInline):
+class VoteInline(SeatRowsInline):
     model = Vote
     fields = ("membership", "sense")
-    autocomplete_fields = ("membership",)
-    extra = 0
-
-    def get_queryset(self, request):
-        # The row heading is str(vote): the person.
-        return super().get_queryset(request).select_related("membership__person")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "membership":
-            kwargs["queryset"] = Membership.objects.select_related("person", "committee")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AgendaPoint)

@@ -150,6 +150,23 @@ class SharedChoicesInlineMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SeatRowsInline(SharedChoicesInlineMixin, admin.TabularInline):
+    """Rows that belong to one seat each (votes, attendance), named by the seat's person."""
+
+    autocomplete_fields = ("membership",)
+    extra = 0
+
+    def get_queryset(self, request):
+        # The row heading is str(row): the person.
+        return super().get_queryset(request).select_related("membership__person")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "membership":
+            # Labels name the person and the committee.
+            kwargs["queryset"] = Membership.objects.select_related("person", "committee")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
     list_display = ("short_name", "name", "kind", "state", "time_zone")

@@ -11,30 +11,18 @@ from committees.admin import (
     CommitteeListFilter,
     HistoryAdmin,
     ListSelectRelatedMixin,
-    SharedChoicesInlineMixin,
+    SeatRowsInline,
 )
-from committees.models import Committee, Membership
+from committees.models import Committee
 
 from .forms import CancelSessionsForm, PostponeSessionsForm, SessionAdminForm
 from .models import Attendance, NoticeDelivery, Session
 from .services import cancel_session, next_session_number, postpone_session, renumber_sessions
 
 
-class AttendanceInline(SharedChoicesInlineMixin, admin.TabularInline):
+class AttendanceInline(SeatRowsInline):
     model = Attendance
     fields = ("membership", "status", "arrival_time")
-    autocomplete_fields = ("membership",)
-    extra = 0
-
-    def get_queryset(self, request):
-        # The row heading is str(attendance): the person.
-        return super().get_queryset(request).select_related("membership__person")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "membership":
-            # Labels name the person and the committee.
-            kwargs["queryset"] = Membership.objects.select_related("person", "committee")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Session)
