@@ -239,3 +239,49 @@ class Informe(models.Model):
             return "Informe final de actividades"
         nth = ordinal(self.number or 1, feminine=False, apocope=True)
         return capitalize_first(f"{nth} informe de actividades")
+
+
+class InformeRender(models.Model):
+    """
+    One request to print an informe, run in the background by the task worker: the page
+    polls it, shows the error if the render failed, and offers the file once it is ready.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En cola")
+        RUNNING = "running", _("Generándose")
+        DONE = "done", _("Listo")
+        FAILED = "failed", _("Falló")
+
+    informe = models.ForeignKey(
+        Informe, verbose_name=_("informe"), on_delete=models.CASCADE, related_name="renders"
+    )
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # The rendered file, in the render cache (reports.pdf): named by its content's hash.
+    file = models.CharField(_("archivo"), max_length=200, blank=True)
+    pages = models.PositiveIntegerField(_("páginas"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solicitado por"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    requested_at = models.DateTimeField(_("solicitado el"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generación de informe")
+        verbose_name_plural = _("generaciones de informes")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.informe} — {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

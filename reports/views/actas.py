@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +16,9 @@ from agendas.views import get_session_for_agenda, history_entries
 from committees.models import Membership, Person
 from sessions.models import Session
 
-from . import documents
-from .forms import ErratumForm, MinutesForm, ObservationForm, minutes_version
-from .models import Acta
-from .pdf import render_pdf
-from .services import acta_content, add_observation, draft_acta, record_erratum
+from ..forms import ErratumForm, MinutesForm, ObservationForm, minutes_version
+from ..models import Acta
+from ..services import acta_content, add_observation, draft_acta, record_erratum
 
 
 def get_acta_for_user(user, pk: int, *, manage: bool = False) -> Acta:
@@ -234,43 +232,3 @@ def acta_history(request, pk):
     entries, truncated = history_entries(acta.history.all(), Acta)
     context = {"acta": acta, "session": acta.session, "entries": entries, "truncated": truncated}
     return render(request, "reports/acta_history.html", context)
-
-
-# --- Printed documents (PDF) ---------------------------------------------------------------
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-def _visible_session(user, pk: int) -> Session:
-    return get_object_or_404(
-        Session.objects.visible_to(user).select_related("committee__institution"), pk=pk
-    )
-
-
-@login_required
-@require_safe
-def convocatoria_pdf(request, pk):
-    session = _visible_session(request.user, pk)
-    content = render_pdf("reports/pdf/convocatoria.html", documents.convocatoria_context(session))
-    return _pdf_response(content, documents.filename("convocatoria", session))
-
-
-@login_required
-@require_safe
-def orden_pdf(request, pk):
-    session = _visible_session(request.user, pk)
-    content = render_pdf("reports/pdf/orden.html", documents.orden_context(session))
-    return _pdf_response(content, documents.filename("orden-del-dia", session))
-
-
-@login_required
-@require_safe
-def acta_pdf(request, pk):
-    acta = get_acta_for_user(request.user, pk)
-    content = render_pdf("reports/pdf/acta.html", documents.acta_context(acta))
-    name = "acta" if acta.is_frozen else "proyecto-de-acta"
-    return _pdf_response(content, documents.filename(name, acta.session))
