@@ -5,13 +5,21 @@ institutions' logos. Nothing a document contains can make the renderer read anot
 or open a connection.
 """
 
+import contextlib
+import dataclasses
+import hashlib
 import logging
 import mimetypes
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -24,6 +32,10 @@ BASE_URL = "https://quorum.invalid/"
 STYLESHEET = "css/print.css"
 # The only media folder a document may show: the institutions' logos.
 LOGO_FOLDER = "institutions"
+# Rendered PDFs kept by the hash of what was rendered (see cached_pdf).
+CACHE_FOLDER = "render-cache"
+# Bump to drop every cached render when the rendering itself changes (not its inputs).
+CACHE_VERSION = "1"
 
 
 class RefusedURL(ValueError):
@@ -110,16 +122,153 @@ def render_pdf(
     The PDF of ``template_name`` rendered with ``context``. ``pdf_variant`` as WeasyPrint
     names it (e.g. "pdf/a-3b" for archiving); ``attachments`` as (file name, content).
     """
-    fetcher = QuorumURLFetcher()
-    markup = render_to_string(template_name, context)
-    document = HTML(string=markup, base_url=BASE_URL, url_fetcher=fetcher)
-    stylesheet = CSS(
-        url=f"{BASE_URL}{_url_path('STATIC_URL').lstrip('/')}{STYLESHEET}", url_fetcher=fetcher
+    return write_pdf(
+        render_to_string(template_name, context), pdf_variant=pdf_variant, attachments=attachments
     )
+
+
+def write_pdf(
+    markup: str,
+    *,
+    pdf_variant: str | None = None,
+    attachments: list[tuple[str, bytes]] | None = None,
+) -> bytes:
+    """WeasyPrint over our markup, our print stylesheet and our locked fetcher."""
+    fetcher = QuorumURLFetcher()
+    document = HTML(string=markup, base_url=BASE_URL, url_fetcher=fetcher)
+    stylesheet = CSS(url=_stylesheet_url(), url_fetcher=fetcher)
     files = [
-        Attachment(string=content, name=name, base_url=BASE_URL, url_fetcher=fetcher)
+        Attachment(
+            string=content,
+            name=name,
+            base_url=BASE_URL,
+            url_fetcher=fetcher,
+            # PDF/A-3 names how an embedded file relates to the document: its source data.
+            relationship="Source",
+        )
         for name, content in attachments or []
     ]
     return document.write_pdf(
         stylesheets=[stylesheet], pdf_variant=pdf_variant, attachments=files or None
     )
+
+
+def _stylesheet_url() -> str:
+    return f"{BASE_URL}{_url_path('STATIC_URL').lstrip('/')}{STYLESHEET}"
+
+
+# --- The render cache ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredPDF:
+    """A PDF in the default storage, as the cache answers it."""
+
+    name: str
+
+    def open(self):
+        return default_storage.open(self.name, "rb")
+
+    def read(self) -> bytes:
+        with self.open() as file:
+            return file.read()
+
+    @property
+    def size(self) -> int:
+        return default_storage.size(self.name)
+
+
+def content_key(markup: str, *, pdf_variant: str | None = None) -> str:
+    """
+    The hash of everything a render depends on: the markup (which holds the record), the
+    print stylesheet, the variant and the renderer's version. Equal keys, equal PDFs.
+    """
+    digest = hashlib.sha256()
+    for part in (CACHE_VERSION, weasyprint.__version__, pdf_variant or "", _stylesheet_digest()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(markup.encode())
+    return digest.hexdigest()
+
+
+def _stylesheet_digest() -> str:
+    """The print stylesheet's hash, read again only when the file changes."""
+    path = Path(finders.find(STYLESHEET))
+    stamp = path.stat().st_mtime_ns
+    cached = _STYLESHEET_DIGESTS.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, hashlib.sha256(path.read_bytes()).hexdigest())
+        _STYLESHEET_DIGESTS[path] = cached
+    return cached[1]
+
+
+_STYLESHEET_DIGESTS: dict[Path, tuple[int, str]] = {}
+
+
+def cached_pdf(template_name: str, context: dict) -> StoredPDF:
+    """
+    The PDF of ``template_name`` with ``context``, rendered at most once for the same
+    content: the result is stored under the content's hash and served from there after.
+    """
+    markup = render_to_string(template_name, context)
+    key = content_key(markup)
+    name = f"{CACHE_FOLDER}/{key[:2]}/{key}.pdf"
+    if not default_storage.exists(name):
+        content = write_pdf(markup)
+        # Two requests may render the same document at once: both write the same bytes.
+        store_file(name, content, replace=True)
+    return StoredPDF(name=name)
+
+
+def write_atomically(target: Path, content: bytes) -> None:
+    """
+    Write ``content`` to ``target`` through a temporary file renamed over it: a failure
+    leaves the previous file (or none), never part of a new one.
+    """
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the file from the web server
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def store_file(name: str, content: bytes, *, replace: bool = False) -> str:
+    """
+    Write ``content`` to the default storage all at once: readers see the whole file or no
+    file, never part of one. Without ``replace``, an existing name gets a free variant
+    (archives are never overwritten). Returns the name written.
+    """
+    storage: Storage = default_storage
+    try:
+        target = Path(storage.path(name))
+    except NotImplementedError:
+        # Remote storages upload a complete object: nothing partial is ever visible.
+        if replace and storage.exists(name):
+            storage.delete(name)
+        return storage.save(name, ContentFile(content))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the file from the web server
+        if replace:
+            os.replace(temporary, target)
+            return name
+        while True:
+            name = storage.get_available_name(name)
+            try:
+                # A hard link fails if the name was taken meanwhile: nothing is overwritten.
+                os.link(temporary, storage.path(name))
+                return name
+            except FileExistsError:
+                continue
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

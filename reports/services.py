@@ -137,6 +137,7 @@ def approve_acta(acta: Acta, *, at_point: AgendaPoint) -> Acta:
     """
     Approve the acta at the "Aprobación del acta…" point of a later session, once that
     point's vote approved it. The content is frozen as it stands; later edits are refused.
+    Once committed, its PDF/A is archived in the background.
     """
     acta = Acta.objects.select_for_update().select_related("session__committee").get(pk=acta.pk)
     if acta.is_frozen:
@@ -167,6 +168,10 @@ def approve_acta(acta: Acta, *, at_point: AgendaPoint) -> Acta:
     }
     acta.full_clean()
     acta.save()
+    # Imported here: the archive prints the acta, and printing reads this module.
+    from .archive import schedule_acta_archive
+
+    schedule_acta_archive(acta)
     return acta
 
 

@@ -18,4 +18,16 @@ urlpatterns = [
     path("sesiones/<int:pk>/convocatoria.pdf", documents.convocatoria_pdf, name="convocatoria-pdf"),
     path("sesiones/<int:pk>/orden-del-dia.pdf", documents.orden_pdf, name="orden-pdf"),
     path("actas/<int:pk>/acta.pdf", documents.acta_pdf, name="acta-pdf"),
+    path("informes/<int:pk>/informe.pdf", documents.informe_archived_pdf, name="informe-pdf"),
+    path("informes/<int:pk>/imprimir/", documents.informe_print, name="informe-print"),
+    path(
+        "informes/<int:pk>/impresiones/<int:render_pk>/",
+        documents.informe_render,
+        name="informe-render",
+    ),
+    path(
+        "informes/<int:pk>/impresiones/<int:render_pk>/informe.pdf",
+        documents.informe_render_pdf,
+        name="informe-render-pdf",
+    ),
 ]

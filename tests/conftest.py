@@ -13,6 +13,15 @@ def load_default_rules() -> None:
     migration.load_rules(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _media_of_the_test(settings, tmp_path):
+    """
+    Every test writes files (uploads, the render cache, archived PDFs) to a folder of its
+    own, never to the project's media/.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def alice(django_user_model):
     """The technical secretariat's staff account (superuser for the admin site)."""

@@ -1,20 +1,42 @@
-"""Printed documents: each PDF download checks who may see it, then renders or serves it."""
+"""
+Printed documents: each download checks who may see it, then serves the archived file
+(approved actas, presented informes) or the render cache's copy. Informes print in the
+background: the secretariat asks, a progress page follows the task and offers the file.
+"""
 
+import base64
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_safe
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
+from committees.models import Committee
 from sessions.models import Session
 
 from .. import documents
-from ..pdf import render_pdf
+from ..archive import informe_filename
+from ..models import Informe, InformeRender
+from ..pdf import cached_pdf
+from ..tasks import render_informe_task
 from .actas import get_acta_for_user
 
+# A render still queued after this long most likely has no worker to take it.
+STALLED_AFTER = datetime.timedelta(minutes=5)
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+
+def _file_response(file, filename: str, *, sha256: str = "") -> FileResponse:
+    """The PDF, shown in the browser; an archived one declares its hash (RFC 9530)."""
+    response = FileResponse(file, content_type="application/pdf", filename=filename)
+    if sha256:
+        digest = base64.b64encode(bytes.fromhex(sha256)).decode()
+        response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
 
 
@@ -28,22 +50,115 @@ def _visible_session(user, pk: int) -> Session:
 @require_safe
 def convocatoria_pdf(request, pk):
     session = _visible_session(request.user, pk)
-    content = render_pdf("reports/pdf/convocatoria.html", documents.convocatoria_context(session))
-    return _pdf_response(content, documents.filename("convocatoria", session))
+    stored = cached_pdf("reports/pdf/convocatoria.html", documents.convocatoria_context(session))
+    return _file_response(stored.open(), documents.filename("convocatoria", session))
 
 
 @login_required
 @require_safe
 def orden_pdf(request, pk):
     session = _visible_session(request.user, pk)
-    content = render_pdf("reports/pdf/orden.html", documents.orden_context(session))
-    return _pdf_response(content, documents.filename("orden-del-dia", session))
+    stored = cached_pdf("reports/pdf/orden.html", documents.orden_context(session))
+    return _file_response(stored.open(), documents.filename("orden-del-dia", session))
 
 
 @login_required
 @require_safe
 def acta_pdf(request, pk):
     acta = get_acta_for_user(request.user, pk)
-    content = render_pdf("reports/pdf/acta.html", documents.acta_context(acta))
+    if acta.pdf and default_storage.exists(acta.pdf.name):
+        return _file_response(
+            acta.pdf.open("rb"), documents.filename("acta", acta.session), sha256=acta.pdf_sha256
+        )
+    # A draft, or an approved acta whose archive the worker has not written yet.
+    stored = cached_pdf("reports/pdf/acta.html", documents.acta_context(acta))
     name = "acta" if acta.is_frozen else "proyecto-de-acta"
-    return _pdf_response(content, documents.filename(name, acta.session))
+    return _file_response(stored.open(), documents.filename(name, acta.session))
+
+
+# --- Informes -------------------------------------------------------------------------------
+
+
+def get_informe_for_user(user, pk: int) -> Informe:
+    """The informe, if the user may see its committee; 404 otherwise."""
+    return get_object_or_404(
+        Informe.objects.select_related("committee__institution").filter(
+            committee__in=Committee.objects.visible_to(user).values("pk")
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_safe
+def informe_archived_pdf(request, pk):
+    """The informe as presented: the PDF/A archived at its presentation."""
+    informe = get_informe_for_user(request.user, pk)
+    if not informe.pdf or not default_storage.exists(informe.pdf.name):
+        raise Http404(_("Este informe aún no tiene PDF archivado."))
+    return _file_response(
+        informe.pdf.open("rb"), informe_filename(informe), sha256=informe.pdf_sha256
+    )
+
+
+@login_required
+@require_POST
+def informe_print(request, pk):
+    """Queue a print of the informe, or follow the one already under way."""
+    informe = get_informe_for_user(request.user, pk)
+    under_way = (
+        informe.renders.filter(
+            status__in=(InformeRender.Status.QUEUED, InformeRender.Status.RUNNING),
+            requested_at__gte=timezone.now() - STALLED_AFTER,
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+    if under_way is not None:
+        return redirect("reports:informe-render", pk=informe.pk, render_pk=under_way.pk)
+    with transaction.atomic():
+        render_job = InformeRender.objects.create(informe=informe, requested_by=request.user)
+        transaction.on_commit(lambda: render_informe_task.enqueue(render_job.pk))
+    messages.info(request, _("Se está generando el PDF del informe."))
+    return redirect("reports:informe-render", pk=informe.pk, render_pk=render_job.pk)
+
+
+def _get_render(user, pk: int, render_pk: int) -> InformeRender:
+    informe = get_informe_for_user(user, pk)
+    render_job = get_object_or_404(informe.renders.all(), pk=render_pk)
+    render_job.informe = informe
+    return render_job
+
+
+@login_required
+@require_safe
+def informe_render(request, pk, render_pk):
+    """The progress page of one print; htmx polls its status part until it finishes."""
+    render_job = _get_render(request.user, pk, render_pk)
+    context = {
+        "informe": render_job.informe,
+        "render": render_job,
+        "stalled": (
+            render_job.status == InformeRender.Status.QUEUED
+            and render_job.requested_at < timezone.now() - STALLED_AFTER
+        ),
+    }
+    if request.htmx:
+        return render(request, "reports/includes/informe_render_status.html", context)
+    return render(request, "reports/informe_render.html", context)
+
+
+@login_required
+@require_safe
+def informe_render_pdf(request, pk, render_pk):
+    """The file of a finished print."""
+    render_job = _get_render(request.user, pk, render_pk)
+    if render_job.status != InformeRender.Status.DONE or not default_storage.exists(
+        render_job.file
+    ):
+        raise Http404(_("Este PDF no está disponible."))
+    informe = render_job.informe
+    name = informe_filename(informe)
+    if informe.status == Informe.Status.DRAFT:
+        name = f"proyecto-de-{name}"
+    return _file_response(default_storage.open(render_job.file, "rb"), name)

@@ -265,7 +265,7 @@ def test_those_who_see_the_session_download_them(client, downloads, session, who
         assert response["Content-Type"] == "application/pdf"
         expected = f'filename="{name}-{session.committee.slug}-2024-03-19.pdf"'
         assert expected in response["Content-Disposition"]
-        assert "Primera sesión ordinaria" in text(response.content)
+        assert "Primera sesión ordinaria" in text(response.getvalue())
 
 
 def test_the_approved_acta_downloads_as_acta(client, member, session):

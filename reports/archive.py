@@ -1,0 +1,153 @@
+"""
+The archive: an approved acta and a presented informe are rendered once as PDF/A-3b,
+stored, and never rendered again. Their SHA-256 is kept beside the file so anyone can check
+that a copy is the one the committee approved (``manage.py verify_documents``).
+"""
+
+import dataclasses
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import documents
+from .models import Acta, Informe
+from .pdf import render_pdf, store_file
+
+PDF_VARIANT = "pdf/a-3b"
+# The file embedded in an archived acta: its frozen content, readable without the app.
+ACTA_ATTACHMENT = "acta.json"
+ACTA_SCHEMA = "quorum.acta/1"
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def acta_attachment(acta: Acta) -> bytes:
+    """The acta's frozen content as JSON, with what identifies it."""
+    payload = {
+        "schema": ACTA_SCHEMA,
+        "acta": acta.pk,
+        "session": acta.session_id,
+        "status": acta.status,
+        "approved_on": acta.approved_on,
+        "content": acta.snapshot,
+    }
+    return json.dumps(
+        payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2, sort_keys=True
+    ).encode()
+
+
+def archive_acta(acta: Acta) -> Acta:
+    """
+    Render the approved acta as PDF/A-3b from its frozen content, with that content
+    attached as JSON, and store it with its hash. Once stored, it is never rendered again.
+    """
+    acta = Acta.objects.select_related("session__committee__institution").get(pk=acta.pk)
+    if not acta.is_frozen:
+        raise ValidationError(_("Solo se archiva un acta aprobada."))
+    if acta.pdf:
+        return acta
+    content = render_pdf(
+        "reports/pdf/acta.html",
+        documents.acta_context(acta),
+        pdf_variant=PDF_VARIANT,
+        attachments=[(ACTA_ATTACHMENT, acta_attachment(acta))],
+    )
+    return _store(acta, content, f"actas/{documents.filename('acta', acta.session)}")
+
+
+def archive_informe(informe: Informe) -> Informe:
+    """Render the presented informe as PDF/A-3b and store it with its hash, once."""
+    # Imported here: the informes module composes the compliance checks, which read actas.
+    from .informes import informe_context
+
+    informe = Informe.objects.select_related("committee__institution").get(pk=informe.pk)
+    if informe.status == Informe.Status.DRAFT:
+        raise ValidationError(_("Solo se archiva un informe presentado."))
+    if informe.pdf:
+        return informe
+    content = render_pdf(
+        "reports/pdf/informe.html", informe_context(informe), pdf_variant=PDF_VARIANT
+    )
+    return _store(informe, content, f"informes/{informe_filename(informe)}")
+
+
+def informe_filename(informe: Informe) -> str:
+    """ "informe-2-cotaprep-2024-02-29.pdf", "informe-final-cotaprep-2024-06-30.pdf"."""
+    label = "final" if informe.kind == Informe.Kind.FINAL else str(informe.number)
+    return f"informe-{label}-{informe.committee.slug}-{informe.period_end:%Y-%m-%d}.pdf"
+
+
+def _store(document: Acta | Informe, content: bytes, name: str):
+    """
+    Store the file, then record it; a row already archived by a concurrent worker wins and
+    this copy is removed, so each document has exactly one archived file.
+    """
+    name = store_file(name, content)
+    try:
+        with transaction.atomic():
+            model = type(document)
+            locked = model.objects.select_for_update().get(pk=document.pk)
+            if locked.pdf:
+                default_storage.delete(name)
+                return locked
+            # update(): the archive fields are not part of an approved acta's frozen content.
+            model.objects.filter(pk=document.pk).update(pdf=name, pdf_sha256=sha256_of(content))
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    document.refresh_from_db(fields=["pdf", "pdf_sha256"])
+    return document
+
+
+def schedule_acta_archive(acta: Acta) -> None:
+    """Archive the acta in the background once the approval is committed."""
+    from .tasks import archive_acta_task
+
+    transaction.on_commit(lambda: archive_acta_task.enqueue(acta.pk))
+
+
+def schedule_informe_archive(informe: Informe) -> None:
+    """Archive the informe in the background once its presentation is committed."""
+    from .tasks import archive_informe_task
+
+    transaction.on_commit(lambda: archive_informe_task.enqueue(informe.pk))
+
+
+@dataclasses.dataclass
+class Verification:
+    """One archived file checked against the hash recorded when it was archived."""
+
+    document: str
+    name: str
+    recorded: str
+    actual: str | None  # None: the file is missing
+
+    @property
+    def ok(self) -> bool:
+        return self.actual == self.recorded
+
+
+def verify_archive():
+    """Re-hash every archived file; yields one Verification per archived document."""
+    for model, label in ((Acta, _("Acta")), (Informe, _("Informe"))):
+        for document in model.objects.exclude(pdf="").order_by("pk").iterator():
+            actual = None
+            if default_storage.exists(document.pdf.name):
+                digest = hashlib.sha256()
+                with default_storage.open(document.pdf.name, "rb") as file:
+                    for chunk in iter(lambda f=file: f.read(1 << 20), b""):
+                        digest.update(chunk)
+                actual = digest.hexdigest()
+            yield Verification(
+                document=f"{label} {document.pk}: {document}",
+                name=document.pdf.name,
+                recorded=document.pdf_sha256,
+                actual=actual,
+            )
