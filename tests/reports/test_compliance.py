@@ -1,13 +1,27 @@
+import contextlib
 import datetime
+import io
+import json
+import zoneinfo
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from agendas.models import AgendaPoint, Vote
+from agendas.models import AgendaPoint, AgreementFollowUp, Vote
+from agendas.services import open_agreements_on
 from committees.models import Committee, Institution, Membership, Rule, RuleOverride
-from reports.compliance import FAIL, PASS, UNDECIDABLE, check_committee
+from reports.compliance import (
+    FAIL,
+    PASS,
+    UNDECIDABLE,
+    _open_agreement_counts,
+    check_committee,
+)
 from reports.models import Acta
 from sessions.models import Session
 from tests.factories import (
+    make_agreement,
     make_committee,
     make_institution,
     make_membership,
@@ -422,3 +436,435 @@ def test_a_rule_without_its_parameter_is_undecidable():
     outcome = result(committee, "PREP-09")
     assert outcome.result == UNDECIDABLE
     assert "min_ordinary_per_month" in outcome.evidence[0]
+
+
+# --- The boundaries of the other rules -----------------------------------------------------
+
+
+def test_the_commission_agreed_exactly_nine_months_before_passes_and_a_day_later_fails():
+    commission = make_committee(kind=Committee.Kind.COMMISSION, integrated_on=D(2023, 9, 2))
+    committee = cotaprep(parent=commission)
+    outcome = result(committee, "PREP-02")
+    assert outcome.result == PASS
+    assert "límite: 2 de septiembre de 2023" in outcome.evidence[0]
+    commission.integrated_on = D(2023, 9, 3)
+    commission.save()
+    assert result(committee, "PREP-02").result == FAIL
+
+
+def test_without_a_follow_up_commission_prep_02_is_undecidable():
+    outcome = result(cotaprep(), "PREP-02")
+    assert outcome.result == UNDECIDABLE
+    assert outcome.evidence == [
+        "Falta el dato: fecha del acuerdo que designa a la comisión de seguimiento."
+    ]
+
+
+def test_a_vote_of_a_guest_breaks_prep_08():
+    committee = cotaprep()
+    session = held(make_session(committee, date=D(2023, 12, 18)), present=3)
+    point = make_point(session)
+    member = committee.memberships.filter(role=Membership.Role.MEMBER).first()
+    Vote.objects.create(point=point, membership=member, sense=Vote.Sense.FOR)
+    assert result(committee, "PREP-08", on="record").result == PASS
+    guest = make_membership(committee, role=Membership.Role.GUEST)
+    Vote.objects.create(point=point, membership=guest, sense=Vote.Sense.FOR)
+    outcome = result(committee, "PREP-08", on="record")
+    assert outcome.result == FAIL
+    assert f"votó {guest.person} (Persona invitada (voz))" in outcome.evidence[0]
+
+
+def test_the_calendar_must_be_approved_by_the_first_ordinary_session():
+    committee = cotaprep()
+    installation = make_session(committee, date=D(2023, 11, 1), role=Session.Role.INSTALLATION)
+    later = make_session(committee, date=D(2023, 12, 18))
+    point = make_point(later, standard=AgendaPoint.Standard.WORK_PLAN)
+    outcome = result(committee, "PREP-14")
+    assert outcome.result == FAIL
+    assert outcome.evidence == [
+        "Ningún punto aprueba el calendario a más tardar en la sesión de instalación "
+        "(1 de noviembre de 2023)."
+    ]
+    point.session = installation
+    point.save()
+    assert result(committee, "PREP-14").result == PASS
+
+
+def test_a_session_moved_without_a_reason_breaks_prep_14():
+    committee = cotaprep()
+    installation = make_session(committee, date=D(2023, 11, 1), role=Session.Role.INSTALLATION)
+    make_point(installation, standard=AgendaPoint.Standard.WORK_PLAN)
+    make_session(committee, date=D(2023, 12, 20), rescheduled_from=D(2023, 12, 18))
+    outcome = result(committee, "PREP-14")
+    assert outcome.result == FAIL
+    assert "se movió del 18 de diciembre de 2023 sin registrar el motivo" in outcome.evidence[0]
+
+
+def test_a_session_convened_without_agenda_breaks_prep_15():
+    committee = cotaprep()
+    session = make_session(
+        committee, date=D(2023, 12, 18), convened_at=timezone_at(D(2023, 12, 11), 10)
+    )
+    outcome = result(committee, "PREP-15")
+    assert outcome.result == FAIL
+    assert "convocada con 0 puntos" in outcome.evidence[0]
+    make_point(session)
+    assert result(committee, "PREP-15").result == PASS
+
+
+def timezone_at(day, hour, minute=0):
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=zoneinfo.ZoneInfo("America/Mexico_City")
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "hours", "minutes_late", "expected"),
+    [
+        (Session.Kind.ORDINARY, 72, 0, PASS),
+        (Session.Kind.ORDINARY, 72, 1, FAIL),
+        (Session.Kind.EXTRAORDINARY, 24, 0, PASS),
+        (Session.Kind.EXTRAORDINARY, 24, 1, FAIL),
+    ],
+)
+def test_the_notice_period_depends_on_the_kind_of_session(kind, hours, minutes_late, expected):
+    committee = cotaprep()
+    starts = timezone_at(D(2024, 3, 19), 11)
+    convened_at = (
+        starts - datetime.timedelta(hours=hours) + datetime.timedelta(minutes=minutes_late)
+    )
+    make_session(
+        committee, kind=kind, date=starts.date(), start_time=starts.time(), convened_at=convened_at
+    )
+    outcome = result(committee, "SES-01")
+    assert outcome.result == expected
+    if expected == FAIL:
+        assert (
+            f"convocada con {hours - 1} horas de anticipación (se requieren {hours})"
+            in (outcome.evidence[0])
+        )
+
+
+def test_general_matters_in_an_extraordinary_session_break_ses_07():
+    committee = cotaprep()
+    session = make_session(committee, kind=Session.Kind.EXTRAORDINARY, date=D(2024, 6, 1))
+    make_point(session, title="Aprobación del informe de simulacros")
+    assert result(committee, "SES-07").result == PASS
+    make_point(session, title="Asuntos generales", kind=AgendaPoint.Kind.GENERAL_MATTERS)
+    outcome = result(committee, "SES-07")
+    assert outcome.result == FAIL
+    assert outcome.evidence[0].endswith("punto 2: Asuntos generales.")
+
+
+def test_an_acta_approved_two_sessions_later_passes():
+    committee = cotaprep()
+    sessions = [
+        held(make_session(committee, date=D(2024, month, 10)), present=3) for month in (1, 2, 3)
+    ]
+    for earlier, later in ((sessions[0], sessions[2]), (sessions[1], sessions[2])):
+        point = make_point(later, approves_acta_of=earlier)
+        Acta.objects.create(
+            session=earlier,
+            status=Acta.Status.APPROVED,
+            approved_at_point=point,
+            approved_on=later.date,
+        )
+    outcome = result(committee, "SES-08", on="record")
+    assert outcome.result == PASS
+    assert outcome.evidence[0] == "Cada acta se aprueba a más tardar 2 sesiones después."
+
+
+def agreement_at(session, **fields):
+    return make_agreement(make_point(session), **fields)
+
+
+def test_an_ordinary_session_without_follow_up_while_agreements_are_open_breaks_ses_11():
+    committee = cotaprep()
+    first = make_session(committee, date=D(2024, 1, 10))
+    agreement_at(first)
+    second = make_session(committee, date=D(2024, 2, 10))
+    outcome = result(committee, "SES-11")
+    assert outcome.result == FAIL
+    assert outcome.evidence == [
+        f"{second.title} (10 de febrero de 2024): 1 acuerdos abiertos y ningún punto de "
+        "seguimiento."
+    ]
+    make_point(second, standard=AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP)
+    assert result(committee, "SES-11").result == PASS
+
+
+def test_an_agreement_done_before_the_session_is_not_open_then():
+    committee = cotaprep()
+    agreement = agreement_at(make_session(committee, date=D(2024, 1, 10)))
+    make_session(committee, date=D(2024, 3, 10))
+    AgreementFollowUp.objects.create(
+        agreement=agreement, date=D(2024, 2, 1), note="Cumplido.", new_status="done"
+    )
+    assert result(committee, "SES-11").result == PASS
+    # Reopened after that session: still closed on the day of the session.
+    AgreementFollowUp.objects.create(
+        agreement=agreement, date=D(2024, 3, 11), note="Se reabre.", new_status="in_progress"
+    )
+    assert result(committee, "SES-11").result == PASS
+
+
+def test_open_agreements_are_counted_as_the_agreement_list_counts_them():
+    committee = cotaprep()
+    first = make_session(committee, date=D(2024, 1, 10))
+    second = make_session(committee, date=D(2024, 2, 10))
+    done, reopened, untouched = agreement_at(first), agreement_at(first), agreement_at(second)
+    for agreement, day, status in (
+        (done, D(2024, 1, 20), "done"),
+        (reopened, D(2024, 1, 20), "done"),
+        (reopened, D(2024, 2, 20), "in_progress"),
+        (untouched, D(2024, 2, 15), ""),
+    ):
+        AgreementFollowUp.objects.create(
+            agreement=agreement, date=day, note="Seguimiento.", new_status=status
+        )
+    days = [D(2024, 1, 10), D(2024, 1, 11), D(2024, 1, 20), D(2024, 2, 11), D(2024, 2, 21)]
+    assert _open_agreement_counts(committee, days) == {
+        day: open_agreements_on(committee, day).count() for day in days
+    }
+    assert list(_open_agreement_counts(committee, days).values()) == [0, 2, 0, 1, 2]
+
+
+def test_a_cancelled_session_without_its_notice_breaks_ses_13():
+    committee = cotaprep()
+    session = make_session(
+        committee,
+        date=D(2024, 1, 10),
+        status=Session.Status.CANCELLED,
+        status_reason="Falta de quórum previsible.",
+    )
+    outcome = result(committee, "SES-13")
+    assert outcome.result == FAIL
+    assert outcome.evidence[0].endswith("(cancelada): falta cuándo se avisó.")
+    session.status_changed_at = timezone_at(D(2024, 1, 8), 9)
+    session.save()
+    assert result(committee, "SES-13").result == PASS
+
+
+def test_back_to_back_sessions_do_not_clash():
+    committee = cotaprep()
+    make_session(
+        committee,
+        date=D(2024, 1, 10),
+        start_time=datetime.time(10),
+        end_time=datetime.time(12),
+    )
+    make_session(
+        committee, kind=Session.Kind.WORK_MEETING, date=D(2024, 1, 10), start_time=datetime.time(12)
+    )
+    # Two sessions of one day without times: the calendar gives only the day.
+    make_session(committee, kind=Session.Kind.EXTRAORDINARY, date=D(2024, 1, 10))
+    assert result(committee, "CAL-01").result == PASS
+
+
+def test_a_session_after_the_conclusion_is_outside_the_term():
+    committee = cotaprep()
+    late = make_session(committee, date=D(2024, 7, 1))
+    outcome = result(committee, "CAL-01")
+    assert outcome.result == FAIL
+    assert outcome.evidence == [
+        f"{late.title} (1 de julio de 2024): fuera de la vigencia del órgano."
+    ]
+
+
+def test_two_sessions_at_the_same_hour_are_named_in_the_evidence():
+    committee = cotaprep()
+    make_session(committee, date=D(2024, 1, 10), start_time=datetime.time(11))
+    meeting = make_session(
+        committee, kind=Session.Kind.WORK_MEETING, date=D(2024, 1, 10), start_time=datetime.time(11)
+    )
+    outcome = result(committee, "CAL-01")
+    assert outcome.evidence == [
+        f"Primera sesión ordinaria y {meeting.title} coinciden el 10 de enero de 2024 a las 11:00."
+    ]
+    assert outcome.objects == [
+        (f"{meeting.title} (10 de enero de 2024)", f"/sesiones/{meeting.pk}/")
+    ]
+
+
+# --- Month ends, scope, the JSON a script reads, bad data, queries --------------------------
+
+
+def test_seven_months_before_a_31st_is_the_last_day_of_a_shorter_month():
+    # Election day 31 May 2026: seven months earlier is 31 October 2025; one month less on
+    # a 31 July election day lands on 30 June.
+    committee = cotaprep(election_day=D(2026, 5, 31), integrated_on=D(2025, 10, 31))
+    assert result(committee, "PREP-03").result == PASS
+    committee = cotaprep(election_day=D(2026, 7, 31), integrated_on=D(2025, 12, 31))
+    outcome = result(committee, "PREP-03")
+    assert outcome.result == PASS
+    assert "límite: 31 de diciembre de 2025" in outcome.evidence[0]
+    RuleOverride.objects.create(
+        committee=committee,
+        rule=Rule.objects.get(code="PREP-03"),
+        parameters={"months_before_election_day": 1},
+    )
+    committee.integrated_on = D(2026, 7, 1)
+    committee.save()
+    outcome = result(committee, "PREP-03")
+    assert outcome.result == FAIL
+    assert "límite: 30 de junio de 2026" in outcome.evidence[0]
+
+
+def test_a_month_ending_on_the_31st_is_judged_whole():
+    # The last ordinary session of a month on its 31st still counts for that month.
+    committee = short_term_committee()
+    for day in (D(2024, 4, 10), D(2024, 5, 31), D(2024, 6, 1)):
+        make_session(committee, date=day)
+    assert result(committee, "PREP-09").result == PASS
+
+
+@pytest.mark.parametrize("kind", [Committee.Kind.WORKING_GROUP, Committee.Kind.COMMISSION])
+def test_prep_rules_never_apply_outside_a_cotaprep(kind):
+    parent = make_committee(kind=Committee.Kind.COMMISSION)
+    committee = cotaprep(kind=kind, parent=parent)
+    assert {r.rule for r in check_committee(committee)} == {
+        "CAL-01", "SES-01", "SES-02", "SES-04", "SES-06", "SES-07", "SES-08", "SES-11",
+        "SES-12", "SES-13",
+    }  # fmt: skip
+
+
+def test_a_rule_scoped_to_working_groups_applies_to_them_only():
+    Rule.objects.filter(code="SES-12").update(applies_to=["working_group"])
+    group = make_committee(kind=Committee.Kind.WORKING_GROUP, parent=make_committee())
+    assert "SES-12" in {r.rule for r in check_committee(group)}
+    assert "SES-12" not in {r.rule for r in check_committee(cotaprep())}
+
+
+def test_the_json_output_keeps_its_schema():
+    committee = cotaprep(slug="cotaprep-json")
+    make_session(committee, date=D(2023, 11, 1), role=Session.Role.INSTALLATION)
+    for on in ("plan", "record"):
+        out = io.StringIO()
+        with contextlib.suppress(CommandError):
+            call_command(
+                "check_compliance", "--committee", "cotaprep-json", "--on", on, "--format",
+                "json", stdout=out,
+            )  # fmt: skip
+        rows = json.loads(out.getvalue())
+        assert [row["rule"] for row in rows] == [r.rule for r in check_committee(committee, on=on)]
+        for row in rows:
+            assert list(row) == ["rule", "result", "level", "cites", "certainty", "evidence"]
+            assert row["result"] in {PASS, FAIL, UNDECIDABLE}
+            assert row["level"] in {"error", "warning", "info"}
+            assert row["certainty"] in {"seed", "inferred", "default"}
+            assert isinstance(row["cites"], str)
+            assert row["evidence"]
+            assert all(isinstance(line, str) for line in row["evidence"])
+
+
+BAD_DATA = {
+    "nothing at all": {},
+    "no election day": {"election_day": None},
+    "no dates": {"integrated_on": None, "installed_on": None, "closed_on": None},
+    "no members": {"members": 0, "secretary": False},
+    "no sessions": {"sessions": False},
+    "only cancelled sessions": {"cancelled": True},
+}
+
+
+MISSING_MARKERS = (
+    "Falta el dato",
+    "Falta el parámetro",
+    "no tiene sesiones",
+    "aún",
+    "no se registró",
+    "No hay sesiones",
+)
+
+
+@pytest.mark.parametrize("case", list(BAD_DATA), ids=list(BAD_DATA))
+@pytest.mark.parametrize("on", ["plan", "record"])
+def test_bad_data_never_crashes_and_says_why(case, on):
+    data = BAD_DATA[case]
+    if case == "nothing at all":
+        committee = make_committee(installed_on=None, closed_on=None)
+    else:
+        dates = ("integrated_on", "installed_on", "closed_on")
+        committee = cotaprep(
+            members=data.get("members", 3), **{k: v for k, v in data.items() if k in dates}
+        )
+        if "election_day" in data:
+            committee.process = None
+            committee.save()
+        if not data.get("secretary", True):
+            committee.memberships.all().delete()
+        if data.get("sessions", True):
+            status = Session.Status.CANCELLED if data.get("cancelled") else Session.Status.HELD
+            make_session(committee, date=D(2023, 12, 18), status=status, status_reason="Motivo.")
+    results = check_committee(committee, on=on)
+    assert results
+    for outcome in results:
+        assert outcome.result in {PASS, FAIL, UNDECIDABLE}, outcome.rule
+        assert outcome.evidence, outcome.rule
+        if outcome.result == UNDECIDABLE:
+            # A sentence naming what is missing, never an exception's text.
+            reason = " ".join(outcome.evidence)
+            assert any(marker in reason for marker in MISSING_MARKERS), (outcome.rule, reason)
+
+
+def test_undecidable_rules_name_what_is_missing_on_the_record():
+    committee = cotaprep()
+    make_session(committee, date=D(2023, 12, 18))  # planned, never held
+    results = {r.rule: r for r in check_committee(committee, on="record")}
+    for code in ("PREP-09", "PREP-10", "CAL-01", "SES-08"):
+        assert results[code].result == UNDECIDABLE, code
+        assert results[code].evidence == ["El órgano aún no ha celebrado sesiones."]
+
+
+def busy_committee(sessions: int) -> Committee:
+    """A COTAPREP with ``sessions`` held sessions, each with points, votes and an agreement."""
+    committee = cotaprep(closed_on=D(2026, 6, 30))
+    members = list(committee.memberships.filter(role=Membership.Role.MEMBER))
+    previous = None
+    for n in range(sessions):
+        day = D(2023, 11, 1) + datetime.timedelta(days=7 * n)
+        session = held(
+            make_session(
+                committee,
+                kind=(Session.Kind.ORDINARY, Session.Kind.EXTRAORDINARY)[n % 2],
+                date=day,
+                start_time=datetime.time(11),
+                convened_at=timezone_at(day, 9) - datetime.timedelta(days=4),
+            ),
+            present=3,
+        )
+        make_point(session, standard=AgendaPoint.Standard.BIMONTHLY_INFORME)
+        if n % 3:
+            make_point(session, standard=AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP)
+        point = make_point(session)
+        for member in members:
+            Vote.objects.create(point=point, membership=member, sense=Vote.Sense.FOR)
+        make_agreement(point)
+        if previous is not None:
+            approving = make_point(session, approves_acta_of=previous)
+            Acta.objects.create(
+                session=previous,
+                status=Acta.Status.APPROVED,
+                approved_at_point=approving,
+                approved_on=day,
+            )
+        previous = session
+    return committee
+
+
+@pytest.mark.parametrize("sessions", [2, 30], ids=["small", "large"])
+@pytest.mark.parametrize("on", ["plan", "record"])
+def test_the_number_of_queries_does_not_grow_with_the_sessions(
+    sessions, on, django_assert_max_num_queries
+):
+    committee = busy_committee(sessions)
+    committee = Committee.objects.select_related("institution", "process", "parent").get(
+        pk=committee.pk
+    )
+    # 1 overrides, 2 rules, 3 sessions, 4 memberships; votes (PREP-07, PREP-08); informes
+    # and their points (PREP-11, PREP-13); the calendar's approval (PREP-14); the points
+    # of the convened sessions (PREP-15); SES-07's points; SES-08's points and actas;
+    # SES-11's follow-up points, agreements and their logs.
+    with django_assert_max_num_queries(20):
+        results = check_committee(committee, on=on)
+    assert len(results) == Rule.objects.count()
