@@ -17,6 +17,8 @@ Medians of ``--repeat`` runs, after one warm-up run each.
 """
 
 import argparse
+import contextlib
+import io
 import os
 import shutil
 import statistics
@@ -83,7 +85,8 @@ def run(workdir: Path, repeat: int) -> None:
     setup_test_environment()
     print("Preparando la base de datos de la demostración (temporada simulada)…", flush=True)
     call_command("migrate", verbosity=0)
-    call_command("load_demo", "--simulate", verbosity=0)
+    with contextlib.redirect_stdout(io.StringIO()):
+        call_command("load_demo", "--simulate", verbosity=0)
     committee = Committee.objects.get(slug="cotaprep-iepc-jalisco-2023-2024")
 
     # The acta of a 12-point session: the closing session's draft, completed to 12 points.
@@ -142,6 +145,7 @@ def run(workdir: Path, repeat: int) -> None:
     settings.STATIC_ROOT.mkdir()
     for _label, _pk, size in cases:
         (settings.STATIC_ROOT / f"archivo-{size}.pdf").write_bytes(os.urandom(size))
+    settings.ROOT_URLCONF = _urls_with_a_protected_file(settings.STATIC_ROOT)
     client = Client()
     client.force_login(get_user_model().objects.get(username="hector"))
 
@@ -153,17 +157,46 @@ def run(workdir: Path, repeat: int) -> None:
     results = []
     for label, pk, size in cases:
         ours = median_ms(lambda pk=pk: fetch(reverse("reports:acta-pdf", args=[pk])), repeat * 4)
-        static_url = f"/{settings.STATIC_URL.strip('/')}/archivo-{size}.pdf"
-        plain = median_ms(lambda u=static_url: fetch(u), repeat * 4)
-        results.append((label, size, ours, plain))
+        public = f"/{settings.STATIC_URL.strip('/')}/archivo-{size}.pdf"
+        plain = median_ms(lambda u=public: fetch(u), repeat * 4)
+        protected = median_ms(lambda s=size: fetch(f"/bench/archivo-{s}.pdf"), repeat * 4)
+        results.append((label, size, ours, plain, protected))
 
-    print(f"{'Descarga':<36} {'KiB':>6} {'Quórum (ms)':>12} {'estático (ms)':>14} {'sobre':>9}")
-    for label, size, ours, plain in results:
+    print(
+        f"{'Descarga':<36} {'KiB':>4} {'Quórum':>8} {'estático':>9} {'sobre':>8}"
+        f" {'estático con sesión':>20} {'sobre':>8}"
+    )
+    for label, size, ours, plain, protected in results:
         print(
-            f"{label:<36} {size / 1024:>6.0f} {ours:>12.2f} {plain:>14.2f} "
-            f"{100 * (ours / plain - 1):>8.1f} %"
+            f"{label:<36} {size / 1024:>4.0f} {ours:>6.2f}ms {plain:>7.2f}ms "
+            f"{100 * (ours / plain - 1):>6.0f} % {protected:>18.2f}ms "
+            f"{100 * (ours / protected - 1):>6.0f} %"
         )
+    print(
+        "«estático»: el archivo servido por WhiteNoise, antes de sesión y permisos; «estático "
+        "con sesión»: el mismo archivo servido por una vista que solo exige haber entrado."
+    )
     print("Objetivo: repetición en caché ≤ 10 % sobre servir un archivo estático.")
+
+
+def _urls_with_a_protected_file(folder: Path):
+    """The app's URLs plus /bench/<file>: a file served to whoever has signed in."""
+    import types
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import FileResponse
+    from django.urls import path
+
+    from config.urls import urlpatterns
+
+    @login_required
+    def protected_file(request, name):
+        return FileResponse((folder / name).open("rb"), content_type="application/pdf")
+
+    module = types.ModuleType("quorum_bench_urls")
+    module.urlpatterns = [*urlpatterns, path("bench/<str:name>", protected_file)]
+    sys.modules[module.__name__] = module
+    return module.__name__
 
 
 if __name__ == "__main__":
