@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.admin import CommitteeListFilter, HistoryAdmin
 
-from .models import Acta, ActaErratum, ActaObservation, Informe
+from .models import Acta, ActaErratum, ActaObservation, Informe, InformeRender
 
 
 @admin.register(Acta)
@@ -13,7 +13,8 @@ class ActaAdmin(HistoryAdmin):
     list_select_related = ("session__committee__institution",)
     search_fields = ("session__committee__short_name", "session__committee__name", "body")
     autocomplete_fields = ("session", "approved_at_point")
-    readonly_fields = ("snapshot", "pdf_sha256", "created_at", "updated_at")
+    # The archived PDF and its hash are written once, by reports.archive, never by hand.
+    readonly_fields = ("snapshot", "pdf", "pdf_sha256", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("session", "status", "body")}),
         (_("Aprobación"), {"fields": ("approved_at_point", "approved_on")}),
@@ -58,7 +59,7 @@ class InformeAdmin(HistoryAdmin):
     list_select_related = ("committee__institution",)
     search_fields = ("committee__short_name", "committee__name", "narrative")
     autocomplete_fields = ("committee", "presented_at_point")
-    readonly_fields = ("pdf_sha256",)
+    readonly_fields = ("pdf", "pdf_sha256")
     date_hierarchy = "period_start"
     fieldsets = (
         (None, {"fields": ("committee", "kind", "number", "period_start", "period_end", "status")}),
@@ -95,3 +96,28 @@ class ActaErratumAdmin(admin.ModelAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(InformeRender)
+class InformeRenderAdmin(admin.ModelAdmin):
+    """Background prints of informes, to see what failed and why: read only."""
+
+    list_display = ("informe", "status", "requested_by", "requested_at", "finished_at", "pages")
+    list_filter = ("status",)
+    list_select_related = ("informe__committee", "requested_by")
+    readonly_fields = (
+        "informe",
+        "status",
+        "file",
+        "pages",
+        "error",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

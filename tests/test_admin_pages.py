@@ -24,7 +24,7 @@ from committees.models import (
     Rule,
     RuleOverride,
 )
-from reports.models import Acta, ActaErratum, ActaObservation, Informe
+from reports.models import Acta, ActaErratum, ActaObservation, Informe, InformeRender
 from sessions.models import Attendance, NoticeDelivery, Session
 
 ROWS = 30  # enough rows to reveal a query per row in any list
@@ -168,6 +168,10 @@ def build_world(user):
             period_end=datetime.date(2023, 2, 28) + datetime.timedelta(days=61 * n),
         )
         for n in range(1, ROWS + 1)
+    )
+    InformeRender.objects.bulk_create(
+        InformeRender(informe=informe, requested_by=user, status=InformeRender.Status.DONE)
+        for informe in Informe.objects.all()
     )
     Group.objects.create(name="Secretaría técnica")
     acta = Acta.objects.first()
