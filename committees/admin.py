@@ -37,7 +37,11 @@ class ListSelectRelatedMixin:
     """
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.list_select_related)
+        queryset = super().get_queryset(request)
+        # select_related() without fields is deprecated (Django 6.1): only name the fields.
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
 
 
 class HistoryAdmin(ListSelectRelatedMixin, SimpleHistoryAdmin):
@@ -48,7 +52,9 @@ class HistoryAdmin(ListSelectRelatedMixin, SimpleHistoryAdmin):
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
-        return queryset.select_related(*self.list_select_related)
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         super().set_history_delta_changes(request, historical_records, **kwargs)
