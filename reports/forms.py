@@ -5,6 +5,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from agendas.models import AgendaPoint
+from committees.spanish import long_date
+
+from .models import Informe
 
 
 def minutes_version(point: AgendaPoint) -> str:
@@ -86,3 +89,105 @@ class ErratumForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Escriba la corrección.")},
     )
+
+
+# --- Informes -------------------------------------------------------------------------------
+
+
+class InformeForm(forms.Form):
+    """A new informe: its kind, its number (bimonthly) and the period it covers."""
+
+    kind = forms.ChoiceField(
+        label=_("Tipo de informe"),
+        choices=Informe.Kind.choices,
+        error_messages={
+            "required": _("Elija el tipo de informe."),
+            "invalid_choice": _("Elija el tipo de informe: bimestral o final."),
+        },
+    )
+    number = forms.IntegerField(
+        label=_("Número"),
+        required=False,
+        error_messages={"invalid": _("Escriba el número del informe con cifras, p. ej. 2.")},
+    )
+    period_start = forms.DateField(
+        label=_("Inicio del periodo"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Indique el inicio del periodo."),
+            "invalid": _("Escriba una fecha válida (día, mes y año)."),
+        },
+    )
+    period_end = forms.DateField(
+        label=_("Fin del periodo"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Indique el fin del periodo."),
+            "invalid": _("Escriba una fecha válida (día, mes y año)."),
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("El fin del periodo no puede ser anterior a su inicio."))
+        return cleaned
+
+
+class InformeTextForm(forms.ModelForm):
+    """The sections of an informe that the secretariat writes."""
+
+    class Meta:
+        model = Informe
+        fields = ["narrative", "plans", "recommendations"]
+        labels = {
+            "narrative": _("Presentación y actividades del periodo"),
+            "plans": _("Actividades previstas para el siguiente periodo"),
+            "recommendations": _("Recomendaciones"),
+        }
+        help_texts = {
+            "narrative": _(
+                "Lo que la secretaría técnica informa del periodo; las sesiones, la asistencia, "
+                "los acuerdos y los documentos se toman del registro."
+            ),
+            "plans": _("Se añaden a la lista de sesiones programadas para el siguiente periodo."),
+        }
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 10}),
+            "plans": forms.Textarea(attrs={"rows": 5}),
+            "recommendations": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == Informe.Kind.FINAL:
+            # The final informe closes the term: nothing is planned after it.
+            del self.fields["plans"]
+
+
+class InformePresentForm(forms.Form):
+    """The session and point at which an informe was presented."""
+
+    point = forms.ModelChoiceField(
+        label=_("Sesión y punto en que se presentó"),
+        queryset=AgendaPoint.objects.none(),
+        empty_label=_("Elija la sesión y el punto…"),
+        error_messages={
+            "required": _("Elija la sesión y el punto en que se presentó el informe."),
+            "invalid_choice": _("Elija uno de los puntos de la lista."),
+        },
+    )
+
+    def __init__(self, *args, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = points
+        self.fields["point"].label_from_instance = _point_label
+
+
+def _point_label(point: AgendaPoint) -> str:
+    return _("%(session)s (%(date)s) — punto %(position)s") % {
+        "session": point.session.title,
+        "date": long_date(point.session.date),
+        "position": point.position,
+    }

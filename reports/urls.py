@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import actas, documents
+from .views import informes as informe_views
 
 app_name = "reports"
 
@@ -30,4 +31,11 @@ urlpatterns = [
         documents.informe_render_pdf,
         name="informe-render-pdf",
     ),
+    path("organos/<slug:slug>/informes/", informe_views.informe_list, name="informes"),
+    path(
+        "organos/<slug:slug>/informes/nuevo/", informe_views.informe_create, name="informe-create"
+    ),
+    path("informes/<int:pk>/", informe_views.informe_detail, name="informe"),
+    path("informes/<int:pk>/editar/", informe_views.informe_edit, name="informe-edit"),
+    path("informes/<int:pk>/presentar/", informe_views.informe_present, name="informe-present"),
 ]
