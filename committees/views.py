@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from agendas.models import Agreement
+from reports.compliance import committee_summary
 from reports.models import Acta
 from reports.services import actas_pending_approval
 from sessions.models import Session
@@ -85,6 +86,7 @@ def committee_detail(request, slug):
         .exists(),
         "today": today,
         "overdue_actas": _overdue_actas(committee, sessions),
+        "compliance": committee_summary(committee),
     }
     return render(request, "committees/committee_detail.html", context)
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from agendas.models import AgendaPoint, Agreement, AgreementFollowUp, Vote
 from committees.models import Committee, Membership, Rule
@@ -145,6 +145,60 @@ def check_committee(
             )
         )
     return results
+
+
+def default_mode(committee: Committee) -> str:
+    """The plan until the committee holds its first session; then what it has held."""
+    held = committee.sessions.filter(status=Session.Status.HELD).exists()
+    return RECORD if held else PLAN
+
+
+# Failing levels from the worst: an error is worse than a warning.
+LEVEL_ORDER = (Rule.Level.ERROR, Rule.Level.WARNING, Rule.Level.INFO)
+
+
+@dataclasses.dataclass
+class Summary:
+    """How many rules pass, fail and cannot be decided, and the worst level that fails."""
+
+    on: str
+    passed: int
+    failed: int
+    undecidable: int
+    worst_level: str | None
+
+    @property
+    def text(self) -> str:
+        """ "Cumplimiento del calendario: 2 reglas no se cumplen (5 no decidibles)"."""
+        scope = _("del calendario") if self.on == PLAN else _("de lo celebrado")
+        if self.failed:
+            verdict = ngettext(
+                "%(count)s regla no se cumple", "%(count)s reglas no se cumplen", self.failed
+            ) % {"count": self.failed}
+        else:
+            verdict = _("ninguna regla incumplida")
+        if self.undecidable:
+            verdict += ngettext(
+                " (%(count)s no decidible)", " (%(count)s no decidibles)", self.undecidable
+            ) % {"count": self.undecidable}
+        return _("Cumplimiento %(scope)s: %(verdict)s") % {"scope": scope, "verdict": verdict}
+
+
+def summarize(results: list[RuleResult], on: str) -> Summary:
+    failing = {r.level for r in results if r.result == FAIL}
+    return Summary(
+        on=on,
+        passed=sum(r.result == PASS for r in results),
+        failed=sum(r.result == FAIL for r in results),
+        undecidable=sum(r.result == UNDECIDABLE for r in results),
+        worst_level=next((level for level in LEVEL_ORDER if level in failing), None),
+    )
+
+
+def committee_summary(committee: Committee) -> Summary:
+    """The summary of the committee's default mode (what its page shows)."""
+    on = default_mode(committee)
+    return summarize(check_committee(committee, on=on), on)
 
 
 # --- Helpers ------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ under ``templates/reports/pdf/``. Plain data read in a bounded number of queries
 """
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agendas.models import AgendaPoint, Document
-from committees.models import Membership
+from committees.models import Committee, Membership
 from committees.spanish import long_date
 from sessions.models import Session, of_body
 
@@ -149,3 +150,53 @@ def acta_context(acta: Acta) -> dict:
 def filename(document: str, session: Session) -> str:
     """The download's name: "acta-cotaprep-2024-03-19.pdf"."""
     return f"{document}-{session.committee.slug}-{session.date:%Y-%m-%d}.pdf"
+
+
+def calendario_context(committee: Committee, *, sessions=None) -> dict:
+    """
+    The calendar of sessions and formal work meetings, as the table of the work plan:
+    numbered rows in date order, each with its long date and its number and kind; a
+    cancelled or postponed session says so, with its reason and notes. ``sessions`` narrows
+    it to those a reader may see (default: all of the committee's).
+    """
+    institution = committee.institution
+    queryset = committee.sessions.all()
+    if sessions is not None:
+        queryset = queryset.filter(pk__in=sessions.values("pk"))
+    in_order = list(queryset.order_by("date", "start_time", "kind", "number"))
+    rows = []
+    for number, session in enumerate(in_order, start=1):
+        changed = session.status in (Session.Status.CANCELLED, Session.Status.POSTPONED)
+        moved = session.rescheduled_from and session.rescheduled_from != session.date
+        rows.append(
+            {
+                "number": number,
+                "date": session.date.isoformat(),
+                "date_text": long_date(session.date, weekday=True),
+                "time_text": f"{session.start_time:%H:%M} horas" if session.start_time else "",
+                "title": session.title,
+                "status": session.get_status_display() if changed else "",
+                "is_cancelled": session.status == Session.Status.CANCELLED,
+                "rescheduled_from": long_date(session.rescheduled_from) if moved else "",
+                "reason": session.status_reason if changed else "",
+                "notes": session.notes,
+            }
+        )
+    return {
+        "header": {
+            "institution": institution.name,
+            "logo_url": institution.logo.url if institution.logo else "",
+            "committee": committee.name,
+            "committee_of": of_body(committee.name),
+            "committee_short_name": committee.short_name,
+            "title": _("Calendario de sesiones"),
+        },
+        "process": committee.process.name if committee.process_id else "",
+        "term": {
+            "start": long_date(committee.installed_on) if committee.installed_on else "",
+            "end": long_date(committee.closed_on) if committee.closed_on else "",
+        },
+        "has_work_meetings": any(s.kind == Session.Kind.WORK_MEETING for s in in_order),
+        "rows": rows,
+        "issued_on": long_date(timezone.localdate()),
+    }

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from .views import actas, documents
+from .views import calendar as calendar_views
+from .views import compliance as compliance_views
 from .views import informes as informe_views
 
 app_name = "reports"
@@ -19,6 +21,12 @@ urlpatterns = [
     path("sesiones/<int:pk>/convocatoria.pdf", documents.convocatoria_pdf, name="convocatoria-pdf"),
     path("sesiones/<int:pk>/orden-del-dia.pdf", documents.orden_pdf, name="orden-pdf"),
     path("actas/<int:pk>/acta.pdf", documents.acta_pdf, name="acta-pdf"),
+    path("organos/<slug:slug>/cumplimiento/", compliance_views.compliance, name="compliance"),
+    path(
+        "organos/<slug:slug>/calendario.pdf",
+        calendar_views.calendario_pdf,
+        name="calendario-pdf",
+    ),
     path("informes/<int:pk>/informe.pdf", documents.informe_archived_pdf, name="informe-pdf"),
     path("informes/<int:pk>/imprimir/", documents.informe_print, name="informe-print"),
     path(

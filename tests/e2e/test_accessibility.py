@@ -39,6 +39,14 @@ def test_the_secretariat_pages_are_accessible(page, demo):
             ("sesion", reverse("sessions:detail", args=[session.pk])),
             ("sesion-nueva", reverse("sessions:create", args=[demo.committee.slug])),
             ("punto-editar", reverse("agendas:point-edit", args=[point.pk])),
+            (
+                "cumplimiento-plan",
+                f"{reverse('reports:compliance', args=[demo.committee.slug])}?vista=plan",
+            ),
+            (
+                "cumplimiento-registro",
+                f"{reverse('reports:compliance', args=[demo.committee.slug])}?vista=registro",
+            ),
         ],
     )
 
@@ -55,6 +63,14 @@ def test_forms_showing_their_errors_are_accessible(page, expect, demo):
     page.get_by_role("button", name="Agregar punto").click()  # htmx, with nothing filled in
     expect(page.locator("#orden-del-dia .invalid-feedback").first).to_be_visible()
     assert_accessible(page, "sesion-punto-errores")
+
+
+def test_a_members_compliance_page_is_accessible_on_a_phone_too(page, demo):
+    sign_in(page, demo.member)
+    url = reverse("reports:compliance", args=[demo.committee.slug])
+    check_all(page, [("cumplimiento-integrante", url)])
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_all(page, [("cumplimiento-integrante-telefono", url)])
 
 
 def test_a_members_session_page_is_accessible_on_a_phone_too(page, demo):

@@ -1,0 +1,26 @@
+"""The calendar of a committee's sessions as a printed document (PDF)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.views.decorators.http import require_safe
+
+# The download composes the committee's access rule with the sessions the reader may see.
+from committees.views import get_committee_for_user
+from sessions.models import Session
+
+from .. import documents
+from ..pdf import render_pdf
+
+
+@login_required
+@require_safe
+def calendario_pdf(request, slug):
+    committee = get_committee_for_user(request.user, slug)
+    context = documents.calendario_context(
+        committee, sessions=Session.objects.visible_to(request.user)
+    )
+    response = HttpResponse(
+        render_pdf("reports/pdf/calendario.html", context), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="calendario-{committee.slug}.pdf"'
+    return response
