@@ -1,7 +1,8 @@
 """
 A simulated season of the demo committee, played through the same services the pages use:
 convening, attendance, quorum, votes, agreements with follow-up, actas drafted and approved
-at the following session. Every simulated session says so in its notes.
+at the following session, and the informes (bimonthly and final) written and presented at
+their points. Every simulated session and informe says so.
 """
 
 import dataclasses
@@ -15,10 +16,18 @@ from agendas.services import (
     cast_vote,
     follow_up_agreement,
     insert_point,
+    installation_date,
     open_agreements_on,
 )
 from committees.models import Committee, Membership
-from reports.models import Acta
+from committees.spanish import add_months, long_date
+from reports.informes import (
+    create_informe,
+    final_period,
+    present_informe,
+    update_informe_text,
+)
+from reports.models import Acta, Informe
 from reports.services import approve_acta, draft_acta
 from sessions.models import Attendance, Session
 from sessions.services import (
@@ -45,6 +54,7 @@ class SimulationSummary:
     follow_ups: int = 0
     actas_drafted: int = 0
     actas_approved: int = 0
+    informes_presented: int = 0
 
 
 def _at(session: Session, time: datetime.time, days_before: int = 0) -> datetime.datetime:
@@ -91,6 +101,9 @@ def simulate_season(committee: Committee) -> SimulationSummary:
     _ensure_extraordinary_acta_point(committee)
     seats = list(committee.memberships.select_related("person"))
     secretary = next(m for m in seats if m.role == Membership.Role.TECHNICAL_SECRETARY)
+    # Sessions held by an earlier run that predates the informes get theirs now.
+    for session in committee.sessions.filter(status=Session.Status.HELD).order_by("date"):
+        _present_informes(session, summary)
     sessions = committee.sessions.filter(status=Session.Status.PLANNED).order_by("date")
     for session in sessions:
         _hold(session, seats, secretary, summary)
@@ -148,6 +161,7 @@ def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
     if session.has_acta:
         draft_acta(session)
         summary.actas_drafted += 1
+    _present_informes(session, summary)
 
 
 def _minutes(point: AgendaPoint, secretary: Membership) -> str:
@@ -175,3 +189,141 @@ def _follow_up(session: Session, point: AgendaPoint) -> int:
         )
         count += 1
     return count
+
+
+# --- Informes -----------------------------------------------------------------------------
+
+INFORME_STANDARDS = (AgendaPoint.Standard.BIMONTHLY_INFORME, AgendaPoint.Standard.FINAL_INFORME)
+
+
+def _present_informes(session: Session, summary: SimulationSummary) -> None:
+    """Write and present the informe due at each informe point of a held session (once)."""
+    points = session.points.filter(standard__in=INFORME_STANDARDS).order_by("position")
+    for point in points:
+        if point.presented_informes.exists():
+            continue
+        informe = _informe_due_at(point)
+        if informe.status != Informe.Status.DRAFT:
+            continue
+        update_informe_text(informe, **_informe_text(informe))
+        present_informe(informe, at_point=point)
+        summary.informes_presented += 1
+
+
+def _informe_due_at(point: AgendaPoint) -> Informe:
+    """
+    The informe a point presents, created if missing. A bimonthly one is numbered by the
+    order of the informe points in the calendar and covers the two months before the
+    session's month (from the installation, for the first one); the final one, the term.
+    """
+    committee = point.session.committee
+    if point.standard == AgendaPoint.Standard.FINAL_INFORME:
+        existing = committee.informes.filter(kind=Informe.Kind.FINAL).first()
+        start, end = final_period(committee)
+        return existing or create_informe(
+            committee, kind=Informe.Kind.FINAL, period_start=start, period_end=end
+        )
+    earlier = AgendaPoint.objects.filter(
+        session__committee=committee,
+        standard=AgendaPoint.Standard.BIMONTHLY_INFORME,
+        session__date__lt=point.session.date,
+    ).count()
+    number = earlier + 1
+    existing = committee.informes.filter(kind=Informe.Kind.BIMONTHLY, number=number).first()
+    if existing is not None:
+        return existing
+    month = point.session.date.replace(day=1)
+    start = add_months(month, -2)
+    installed = installation_date(committee)
+    if installed and installed > start:
+        start = installed
+    return create_informe(
+        committee,
+        kind=Informe.Kind.BIMONTHLY,
+        number=number,
+        period_start=start,
+        period_end=month - datetime.timedelta(days=1),
+    )
+
+
+INFORME_NOTE = "[Texto simulado para la demostración (load_demo --simulate).]"
+
+
+def _informe_text(informe: Informe) -> dict:
+    """Narrative sections as a secretariat would write them, marked as simulated."""
+    committee = informe.committee
+    held = list(
+        committee.sessions.filter(
+            status=Session.Status.HELD,
+            date__gte=informe.period_start,
+            date__lte=informe.period_end,
+        ).order_by("date")
+    )
+    meetings = sum(1 for s in held if s.kind == Session.Kind.WORK_MEETING)
+    topics = list(
+        AgendaPoint.objects.filter(session__in=held, standard="")
+        .order_by("session__date", "position")
+        .values_list("title", flat=True)[:3]
+    )
+    agreements = committee.agreements.filter(
+        point__session__in=[s.pk for s in held if s.has_acta]
+    ).count()
+    period = f"del {long_date(informe.period_start)} al {long_date(informe.period_end)}"
+    narrative = [
+        INFORME_NOTE,
+        f"En el periodo {period}, el {committee.short_name} celebró "
+        f"{_count(len(held) - meetings, 'sesión', 'sesiones')} y "
+        f"{_count(meetings, 'reunión formal', 'reuniones formales')} de trabajo con las "
+        "representaciones de partidos políticos, con la asistencia y el quórum que se "
+        f"detallan en este informe, y adoptó {_count(agreements, 'acuerdo', 'acuerdos')}.",
+    ]
+    if topics:
+        narrative.append(
+            "Entre los asuntos analizados destacan: "
+            + "; ".join(title[:1].lower() + title[1:] for title in topics)
+            + "."
+        )
+    if informe.kind == Informe.Kind.FINAL:
+        narrative.append(
+            f"Con este informe, el {committee.short_name} da cuenta del cumplimiento de las "
+            "atribuciones que le confirió su acuerdo de integración durante todo su encargo."
+        )
+        return {
+            "narrative": "\n\n".join(narrative),
+            "plans": "",
+            "recommendations": "\n\n".join(
+                [
+                    INFORME_NOTE,
+                    "Aprobar el calendario de sesiones con reuniones formales de trabajo en "
+                    "todos los meses del encargo, incluido el de la jornada electoral.",
+                    "Presentar cada informe bimestral dentro de los dos meses siguientes al "
+                    "anterior, para no acumular periodos sin informar.",
+                    "Entregar los documentos de cada sesión con la convocatoria, para que las "
+                    "y los integrantes los revisen con anticipación.",
+                ]
+            ),
+        }
+    upcoming = list(
+        AgendaPoint.objects.filter(
+            session__committee=committee,
+            standard="",
+            session__date__gt=informe.period_end,
+            session__date__lte=add_months(informe.period_end, 2),
+        )
+        .order_by("session__date", "position")
+        .values_list("title", flat=True)[:3]
+    )
+    plans = [INFORME_NOTE]
+    if upcoming:
+        plans.append(
+            "Para el siguiente bimestre se prevé: "
+            + "; ".join(title[:1].lower() + title[1:] for title in upcoming)
+            + "."
+        )
+    else:
+        plans.append("Para el siguiente bimestre se prevé continuar con el seguimiento del PREP.")
+    return {"narrative": "\n\n".join(narrative), "plans": "\n\n".join(plans), "recommendations": ""}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from committees.models import Person
 from demo.loader import load_demo
 from demo.simulation import simulate_season
-from reports.models import Acta
+from reports.models import Acta, Informe
 
 DEMO_USERNAME = "admin"
 # Accounts for people of the demo committee, to see Quórum as they do.
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             "--simulate",
             action="store_true",
             help="Además, simula la temporada completa: convocatorias, asistencia, votaciones, "
-            "acuerdos y actas aprobadas en la sesión siguiente.",
+            "acuerdos, actas aprobadas en la sesión siguiente e informes presentados.",
         )
         parser.add_argument(
             "--password",
@@ -62,13 +62,15 @@ class Command(BaseCommand):
         held = committee.sessions.filter(status="held").count()
         approved = Acta.objects.filter(session__committee=committee).exclude(status="draft")
         drafts = Acta.objects.filter(session__committee=committee, status="draft")
+        presented = Informe.objects.filter(committee=committee).exclude(status="draft")
         self.stdout.write(
             self.style.WARNING(
                 "SIMULACIÓN (datos ficticios para la demostración): "
                 f"{season.sessions_held} sesiones celebradas ahora, {held} en total; "
                 f"{season.votes} votos, {season.agreements} acuerdos, "
                 f"{season.follow_ups} seguimientos; actas aprobadas: {approved.count()}, "
-                f"en proyecto: {drafts.count()}."
+                f"en proyecto: {drafts.count()}; informes presentados ahora: "
+                f"{season.informes_presented}, en total: {presented.count()}."
             )
         )
 
