@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from committees.models import Committee
 from sessions.models import Session
 
 from .. import documents
@@ -26,6 +25,7 @@ from ..models import Informe, InformeRender
 from ..pdf import cached_pdf
 from ..tasks import render_informe_task
 from .actas import get_acta_for_user
+from .informes import get_informe_for_user
 
 # A render still queued after this long most likely has no worker to take it.
 STALLED_AFTER = datetime.timedelta(minutes=5)
@@ -77,16 +77,6 @@ def acta_pdf(request, pk):
 
 
 # --- Informes -------------------------------------------------------------------------------
-
-
-def get_informe_for_user(user, pk: int) -> Informe:
-    """The informe, if the user may see its committee; 404 otherwise."""
-    return get_object_or_404(
-        Informe.objects.select_related("committee__institution").filter(
-            committee__in=Committee.objects.visible_to(user).values("pk")
-        ),
-        pk=pk,
-    )
 
 
 @login_required
