@@ -18,7 +18,7 @@ from reports.compliance import (
     _open_agreement_counts,
     check_committee,
 )
-from reports.models import Acta
+from reports.models import Acta, Informe
 from sessions.models import Session
 from tests.factories import (
     make_agreement,
@@ -263,6 +263,48 @@ def test_informes_two_months_apart_pass_and_a_three_month_gap_fails():
         "del informe bimestral del 10 de marzo de 2024 (primera sesión ordinaria); "
         "límite: 10 de mayo de 2024."
     ]
+
+
+def presented_informe(point, kind, start, end, number=None):
+    point.session.status = Session.Status.HELD
+    point.session.save()
+    return Informe.objects.create(
+        committee=point.session.committee,
+        kind=kind,
+        number=number,
+        period_start=start,
+        period_end=end,
+        status=Informe.Status.PRESENTED,
+        presented_at_point=point,
+        presented_on=point.session.date,
+    )
+
+
+def test_on_the_record_bimonthly_periods_follow_each_other_and_the_final_covers_the_term():
+    committee = cotaprep(installed_on=D(2024, 1, 1), closed_on=D(2024, 6, 30))
+    bimonthly = Informe.Kind.BIMONTHLY
+    presented_informe(
+        informe_point(committee, D(2024, 3, 1)), bimonthly, D(2024, 1, 1), D(2024, 2, 29), 1
+    )
+    second = presented_informe(
+        informe_point(committee, D(2024, 5, 1)), bimonthly, D(2024, 3, 1), D(2024, 4, 30), 2
+    )
+    presented_informe(
+        informe_point(committee, D(2024, 6, 28), final=True),
+        Informe.Kind.FINAL,
+        D(2024, 1, 1),
+        D(2024, 6, 30),
+    )
+    today = D(2024, 6, 30)
+    assert result(committee, "PREP-11", on="record", today=today).result == PASS
+
+    Informe.objects.filter(pk=second.pk).update(period_start=D(2024, 3, 15))
+    outcome = result(committee, "PREP-11", on="record", today=today)
+    assert outcome.result == FAIL
+    assert outcome.evidence[-1] == (
+        "Segundo informe de actividades: el periodo empieza el 15 de marzo de 2024; debía "
+        "empezar el 1 de marzo de 2024."
+    )
 
 
 def test_the_first_informe_one_day_late_fails():
