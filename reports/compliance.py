@@ -68,7 +68,10 @@ class _Context:
         if on == PLAN:
             self.sessions = [s for s in self.all_sessions if s.status != Session.Status.CANCELLED]
         else:
-            self.sessions = [s for s in self.all_sessions if s.status == Session.Status.HELD]
+            # The record as of ``today``: an informe checks the record up to its cut date.
+            self.sessions = [
+                s for s in self.all_sessions if s.status == Session.Status.HELD and s.date <= today
+            ]
         self.memberships = list(committee.memberships.select_related("person"))
 
     @property
@@ -474,6 +477,8 @@ def _informes(context: _Context) -> list[_InformeEvent]:
             presented_on__isnull=False,
         )
     )
+    if context.on == RECORD:
+        records = [informe for informe in records if informe.presented_on <= context.today]
     events = [
         _InformeEvent(
             informe.presented_on,

@@ -910,3 +910,29 @@ def test_the_number_of_queries_does_not_grow_with_the_sessions(
     with django_assert_max_num_queries(20):
         results = check_committee(committee, on=on)
     assert len(results) == Rule.objects.count()
+
+
+def test_the_record_is_read_as_of_the_day_of_the_check():
+    """An informe's compliance section, cut at its date, never cites what came after."""
+    committee = cotaprep(installed_on=D(2024, 1, 1), closed_on=D(2024, 6, 30))
+    first = presented_informe(
+        informe_point(committee, D(2024, 3, 1)),
+        Informe.Kind.BIMONTHLY,
+        D(2024, 1, 1),
+        D(2024, 2, 29),
+        1,
+    )
+    presented_informe(
+        informe_point(committee, D(2024, 6, 20)),
+        Informe.Kind.BIMONTHLY,
+        D(2024, 3, 1),
+        D(2024, 4, 30),
+        2,
+    )
+
+    on_march_1 = result(committee, "PREP-11", on="record", today=first.presented_on)
+    on_june_30 = result(committee, "PREP-11", on="record", today=D(2024, 6, 30))
+
+    assert on_march_1.result == PASS
+    assert not any("Segundo" in line or "20 de junio" in line for line in on_march_1.evidence)
+    assert on_june_30.result == FAIL
