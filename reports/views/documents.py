@@ -46,20 +46,26 @@ def _visible_session(user, pk: int) -> Session:
     )
 
 
+def _session_document(request, pk: int, template: str, build, name: str) -> FileResponse:
+    session = _visible_session(request.user, pk)
+    stored = cached_pdf(template, build(session))
+    return _file_response(stored.open(), documents.filename(name, session))
+
+
 @login_required
 @require_safe
 def convocatoria_pdf(request, pk):
-    session = _visible_session(request.user, pk)
-    stored = cached_pdf("reports/pdf/convocatoria.html", documents.convocatoria_context(session))
-    return _file_response(stored.open(), documents.filename("convocatoria", session))
+    return _session_document(
+        request, pk, "reports/pdf/convocatoria.html", documents.convocatoria_context, "convocatoria"
+    )
 
 
 @login_required
 @require_safe
 def orden_pdf(request, pk):
-    session = _visible_session(request.user, pk)
-    stored = cached_pdf("reports/pdf/orden.html", documents.orden_context(session))
-    return _file_response(stored.open(), documents.filename("orden-del-dia", session))
+    return _session_document(
+        request, pk, "reports/pdf/orden.html", documents.orden_context, "orden-del-dia"
+    )
 
 
 @login_required

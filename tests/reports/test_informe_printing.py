@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from reports import tasks
 from reports.models import Informe, InformeRender
@@ -27,19 +26,6 @@ pytestmark = pytest.mark.django_db
 def informe(committee):
     first_bimester(committee)
     return draft_informe(committee, narrative="El comité se instaló y sesionó dos veces.")
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    calls = []
-    write_pdf = HTML.write_pdf
-
-    def counted(self, *args, **kwargs):
-        calls.append(self)
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(HTML, "write_pdf", counted)
-    return calls
 
 
 def print_url(informe):

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from weasyprint import HTML
 
 from reports import pdf
 from reports.documents import acta_context
@@ -12,20 +11,6 @@ from tests.reports.test_pdf_documents import held_session, text
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Counts the calls into WeasyPrint."""
-    calls = []
-    write_pdf = HTML.write_pdf
-
-    def counted(self, *args, **kwargs):
-        calls.append(self)
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(HTML, "write_pdf", counted)
-    return calls
 
 
 @pytest.fixture
