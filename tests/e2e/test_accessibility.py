@@ -47,6 +47,8 @@ def test_the_secretariat_pages_are_accessible(page, demo):
                 "cumplimiento-registro",
                 f"{reverse('reports:compliance', args=[demo.committee.slug])}?vista=registro",
             ),
+            ("informes", reverse("reports:informes", args=[demo.committee.slug])),
+            ("informe-nuevo", reverse("reports:informe-create", args=[demo.committee.slug])),
         ],
     )
 
