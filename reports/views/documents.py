@@ -7,7 +7,6 @@ background: the secretariat asks, a progress page follows the task and offers th
 import base64
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -115,7 +114,6 @@ def informe_print(request, pk):
     with transaction.atomic():
         render_job = InformeRender.objects.create(informe=informe, requested_by=request.user)
         transaction.on_commit(lambda: render_informe_task.enqueue(render_job.pk))
-    messages.info(request, _("Se está generando el PDF del informe."))
     return redirect("reports:informe-render", pk=informe.pk, render_pk=render_job.pk)
 
 

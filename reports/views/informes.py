@@ -166,8 +166,8 @@ def informe_present(request, pk):
             messages.success(
                 request,
                 _(
-                    "Se registró la presentación del %(title)s. Su PDF se archiva en unos "
-                    "momentos y ya no se puede modificar."
+                    "Se registró la presentación del %(title)s. Ya no se puede modificar; su "
+                    "PDF/A queda archivado con su huella SHA-256."
                 )
                 % {"title": informe.title},
             )
