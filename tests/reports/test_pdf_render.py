@@ -210,3 +210,34 @@ def test_the_stylesheet_is_letter_sized(committee):
 
 def test_the_module_uses_one_base_url():
     assert pdf.BASE_URL.endswith(".invalid/")
+
+
+@pytest.mark.parametrize("template", ["reports/pdf/informe.html", "reports/pdf/calendario.html"])
+def test_hostile_text_in_an_informe_or_the_calendar_fetches_nothing(
+    committee, template, no_network, fetched, opened_files
+):
+    from reports.documents import calendario_context
+    from reports.informes import create_informe, informe_context, update_informe_text
+
+    session = hostile_session(committee)
+    session.notes = HOSTILE
+    session.save()
+    informe = create_informe(
+        committee,
+        kind="bimonthly",
+        number=1,
+        period_start=session.date.replace(day=1),
+        period_end=session.date.replace(day=28),
+    )
+    update_informe_text(informe, narrative=HOSTILE, plans=HOSTILE, recommendations=HOSTILE)
+    if template.endswith("informe.html"):
+        context = informe_context(informe)
+    else:
+        context = calendario_context(committee)
+
+    content = text(render_pdf(template, context))
+
+    assert fetched == [(f"{BASE_URL}static/css/print.css", "served")]
+    assert no_network == []
+    assert not [path for path in opened_files if "passwd" in path or "settings.py" in path]
+    assert "file:///etc/passwd" in content
