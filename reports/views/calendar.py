@@ -1,7 +1,6 @@
 """The calendar of a committee's sessions as a printed document (PDF)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 # The download composes the committee's access rule with the sessions the reader may see.
@@ -9,7 +8,8 @@ from committees.views import get_committee_for_user
 from sessions.models import Session
 
 from .. import documents
-from ..pdf import render_pdf
+from ..pdf import cached_pdf
+from .documents import file_response
 
 
 @login_required
@@ -19,8 +19,5 @@ def calendario_pdf(request, slug):
     context = documents.calendario_context(
         committee, sessions=Session.objects.visible_to(request.user)
     )
-    response = HttpResponse(
-        render_pdf("reports/pdf/calendario.html", context), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="calendario-{committee.slug}.pdf"'
-    return response
+    stored = cached_pdf("reports/pdf/calendario.html", context)
+    return file_response(stored.open(), f"calendario-{committee.slug}.pdf")

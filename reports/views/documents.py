@@ -30,7 +30,7 @@ from .informes import get_informe_for_user
 STALLED_AFTER = datetime.timedelta(minutes=5)
 
 
-def _file_response(file, filename: str, *, sha256: str = "") -> FileResponse:
+def file_response(file, filename: str, *, sha256: str = "") -> FileResponse:
     """The PDF, shown in the browser; an archived one declares its hash (RFC 9530)."""
     response = FileResponse(file, content_type="application/pdf", filename=filename)
     if sha256:
@@ -48,7 +48,7 @@ def _visible_session(user, pk: int) -> Session:
 def _session_document(request, pk: int, template: str, build, name: str) -> FileResponse:
     session = _visible_session(request.user, pk)
     stored = cached_pdf(template, build(session))
-    return _file_response(stored.open(), documents.filename(name, session))
+    return file_response(stored.open(), documents.filename(name, session))
 
 
 @login_required
@@ -72,13 +72,13 @@ def orden_pdf(request, pk):
 def acta_pdf(request, pk):
     acta = get_acta_for_user(request.user, pk)
     if acta.pdf and default_storage.exists(acta.pdf.name):
-        return _file_response(
+        return file_response(
             acta.pdf.open("rb"), documents.filename("acta", acta.session), sha256=acta.pdf_sha256
         )
     # A draft, or an approved acta whose archive the worker has not written yet.
     stored = cached_pdf("reports/pdf/acta.html", documents.acta_context(acta))
     name = "acta" if acta.is_frozen else "proyecto-de-acta"
-    return _file_response(stored.open(), documents.filename(name, acta.session))
+    return file_response(stored.open(), documents.filename(name, acta.session))
 
 
 # --- Informes -------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def informe_archived_pdf(request, pk):
     informe = get_informe_for_user(request.user, pk)
     if not informe.pdf or not default_storage.exists(informe.pdf.name):
         raise Http404(_("Este informe aún no tiene PDF archivado."))
-    return _file_response(
+    return file_response(
         informe.pdf.open("rb"), informe_filename(informe), sha256=informe.pdf_sha256
     )
 
@@ -155,4 +155,4 @@ def informe_render_pdf(request, pk, render_pk):
     name = informe_filename(informe)
     if informe.status == Informe.Status.DRAFT:
         name = f"proyecto-de-{name}"
-    return _file_response(default_storage.open(render_job.file, "rb"), name)
+    return file_response(default_storage.open(render_job.file, "rb"), name)

@@ -189,7 +189,7 @@ def test_those_who_see_the_committee_download_it(client, request, committee, who
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="calendario-{committee.slug}.pdf"'
-    assert "martes 19 de marzo de 2024 Primera sesión ordinaria" in text(response.content)
+    assert "martes 19 de marzo de 2024 Primera sesión ordinaria" in text(response.getvalue())
 
 
 def test_a_party_representative_gets_the_sessions_they_may_see(client, representative, committee):
@@ -198,7 +198,7 @@ def test_a_party_representative_gets_the_sessions_they_may_see(client, represent
     invited = make_session(committee, kind=Session.Kind.EXTRAORDINARY, date=D(2024, 3, 20))
     invited.invitations.add(seat(representative))
 
-    content = text(signed_in(client, representative).get(url(committee)).content)
+    content = text(signed_in(client, representative).get(url(committee)).getvalue())
 
     assert "1 viernes 15 de marzo de 2024 Primera reunión formal de trabajo" in content
     assert "2 miércoles 20 de marzo de 2024 Primera sesión extraordinaria" in content
