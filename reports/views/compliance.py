@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 # The page composes the committee's access rule (committees) with the checker (reports).
 from committees.models import Committee, Rule, RuleOverride
 from committees.views import get_committee_for_user
+from sessions.models import Session
 
 from ..compliance import (
     FAIL,
@@ -90,7 +91,16 @@ def _parameters(rule: Rule, override: RuleOverride | None) -> list[dict]:
     return rows
 
 
+def _openable(user, committee: Committee) -> set[str]:
+    """The session pages of the committee the user may open: evidence links only to those."""
+    visible = (
+        Session.objects.visible_to(user).filter(committee=committee).values_list("pk", flat=True)
+    )
+    return {reverse("sessions:detail", args=[pk]) for pk in visible}
+
+
 def _rows(request, committee: Committee, results: list[RuleResult]) -> list[dict]:
+    openable = _openable(request.user, committee)
     rules = {rule.code: rule for rule in Rule.objects.filter(code__in=[r.rule for r in results])}
     overrides = {o.rule.code: o for o in committee.rule_overrides.select_related("rule")}
     user = request.user
@@ -112,6 +122,10 @@ def _rows(request, committee: Committee, results: list[RuleResult]) -> list[dict
         rows.append(
             {
                 "result": result,
+                # A guest reads the evidence but gets no link to a session they cannot open.
+                "objects": [
+                    (label, url if url in openable else None) for label, url in result.objects
+                ],
                 "anchor": f"regla-{result.rule}",
                 "result_label": RESULT_LABELS[result.result],
                 "result_class": RESULT_CLASSES[result.result],

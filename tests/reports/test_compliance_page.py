@@ -174,6 +174,17 @@ def test_the_evidence_links_to_the_sessions_it_names(client, member, cotaprep):
     assert f'<a href="/sesiones/{late.pk}/">{late.title} (2 de julio de 2024)</a>' in article
 
 
+def test_a_guest_reads_the_evidence_without_links_to_sessions_they_cannot_open(
+    client, guest, cotaprep
+):
+    late = make_session(cotaprep, kind=Session.Kind.EXTRAORDINARY, date=D(2024, 7, 2))
+    response = signed_in(client, guest).get(url(cotaprep, "plan"))
+    content = response.content.decode()
+    article = re.search(r'<article id="regla-CAL-01".*?</article>', content, flags=re.S).group(0)
+    assert f"{late.title} (2 de julio de 2024)" in article
+    assert f'href="/sesiones/{late.pk}/"' not in article
+
+
 def test_the_default_is_the_plan_until_a_session_is_held(client, member, cotaprep):
     signed_in(client, member)
     response = client.get(url(cotaprep))
@@ -312,8 +323,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
 
     # 1 the session, 2 the user, 3 the committee with institution, process and parent,
     # 4-23 the checker (at most 20, see tests/reports/test_compliance.py), 24 the rules,
-    # 25 the committee's own values.
-    with django_assert_max_num_queries(25):
+    # 25 the committee's own values, 26 the sessions the reader may open (evidence links).
+    with django_assert_max_num_queries(26):
         response = client.get(url(committee, vista))
 
     assert response.status_code == 200
