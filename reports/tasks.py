@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from . import archive
+from .informes import informe_context
 from .models import Acta, Informe, InformeRender
 from .pdf import cached_pdf
 
@@ -33,8 +34,6 @@ def render_informe_task(render_id: int) -> None:
     Print an informe for the progress page: the render is marked running, then done with
     its file, or failed with the reason the secretariat reads. Never left half-way.
     """
-    from .informes import informe_context
-
     render = InformeRender.objects.select_related("informe__committee__institution").get(
         pk=render_id
     )

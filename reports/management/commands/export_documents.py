@@ -66,7 +66,11 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Total: {total_pages} páginas en {folder}.")
         if failures:
-            raise CommandError(f"No se pudieron generar {len(failures)} documentos.")
+            if len(failures) == 1:
+                raise CommandError("No se pudo generar 1 documento; los demás se escribieron.")
+            raise CommandError(
+                f"No se pudieron generar {len(failures)} documentos; los demás se escribieron."
+            )
 
     def _plan(self, committee: Committee) -> list[Planned]:
         from reports.informes import informe_context
