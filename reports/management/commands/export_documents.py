@@ -6,7 +6,6 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from pypdf import PdfReader
 
@@ -14,7 +13,7 @@ from committees.models import Committee
 from reports import documents
 from reports.archive import archive_acta, archive_informe, informe_filename
 from reports.models import Acta, Informe
-from reports.pdf import render_pdf, write_atomically
+from reports.pdf import StoredPDF, render_pdf, write_atomically
 
 
 @dataclasses.dataclass
@@ -22,11 +21,6 @@ class Planned:
     filename: str
     origin: str
     produce: Callable[[], bytes]
-
-
-def _read(name: str) -> bytes:
-    with default_storage.open(name, "rb") as file:
-        return file.read()
 
 
 class Command(BaseCommand):
@@ -93,7 +87,7 @@ class Command(BaseCommand):
                     Planned(
                         documents.filename("acta", acta.session),
                         "archivo PDF/A",
-                        lambda acta=acta: _read(archive_acta(acta).pdf.name),
+                        lambda acta=acta: StoredPDF(archive_acta(acta).pdf.name).read(),
                     )
                 )
             else:
@@ -123,7 +117,7 @@ class Command(BaseCommand):
                     Planned(
                         informe_filename(informe),
                         "archivo PDF/A",
-                        lambda informe=informe: _read(archive_informe(informe).pdf.name),
+                        lambda informe=informe: StoredPDF(archive_informe(informe).pdf.name).read(),
                     )
                 )
         return planned

@@ -2,13 +2,12 @@
 
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from committees.models import Committee
 from reports import documents
 from reports.models import Acta, Informe
-from reports.pdf import render_pdf, write_atomically
+from reports.pdf import StoredPDF, render_pdf, write_atomically
 from sessions.models import Session
 
 SESSION_DOCUMENTS = ("convocatoria", "orden", "acta")
@@ -39,11 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"No existe la carpeta de destino: {target.parent}")
         archived, template, context = self._document(document, options)
         try:
-            if archived:
-                with default_storage.open(archived, "rb") as file:
-                    content = file.read()
-            else:
-                content = render_pdf(template, context)
+            content = StoredPDF(archived).read() if archived else render_pdf(template, context)
             write_atomically(target, content)
         except Exception as error:
             raise CommandError(f"No se pudo generar el documento: {error}") from error
