@@ -1,5 +1,3 @@
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -10,22 +8,6 @@ from sessions.models import Attendance
 
 from .models import AgendaPoint, Agreement, AgreementFollowUp, Document, Vote
 from .uploads import ACCEPTED_EXTENSIONS, content_matches_name, extension_of
-
-
-def agenda_version(session) -> str:
-    """
-    A fingerprint of the agenda as a person sees it. Forms carry it; a write made on an
-    older version is refused, so two people editing at once never overwrite each other.
-    """
-    rows = session.points.order_by("position").values_list(
-        "pk", "position", "title", "kind", "presenter", "description"
-    )
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
-
-
-def point_version(point: AgendaPoint) -> str:
-    values = (point.pk, point.title, point.kind, point.presenter, point.description)
-    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
 
 
 class PointForm(forms.ModelForm):
@@ -320,3 +302,30 @@ class AgreementFilterForm(forms.Form):
             (OVERDUE, _("Vencidos")),
         ],
     )
+
+
+class DispositionForm(forms.Form):
+    """Why a point for approval was not voted: withdrawn, deferred, or not put to a vote."""
+
+    disposition = forms.ChoiceField(
+        label=_("Qué pasó con el punto"),
+        choices=[("", _("Se votará (quitar la indicación)"))]
+        + [choice for choice in AgendaPoint.Disposition.choices if choice[0]],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Queda en el acta. Un punto diferido se ofrece al orden del día de la siguiente sesión."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("disposition") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Indique el motivo."))
+        return cleaned

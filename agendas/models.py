@@ -13,9 +13,22 @@ from simple_history.models import HistoricalRecords
 
 from committees.models import Committee, Membership, Person
 from sessions.models import Session
+from sessions.seal import SealedQuerySet, SealedRecordMixin
 
 
-class AgendaPoint(models.Model):
+class AgendaPointQuerySet(SealedQuerySet):
+    def undecided(self):
+        """Points for approval with neither a vote nor a stated disposition."""
+        return self.filter(kind=AgendaPoint.Kind.APPROVAL, disposition="").exclude(
+            pk__in=Vote.objects.values("point_id")
+        )
+
+    def deferred(self):
+        """Points deferred to a later session that no later point has taken up yet."""
+        return self.filter(disposition=AgendaPoint.Disposition.DEFERRED, carried_to__isnull=True)
+
+
+class AgendaPoint(SealedRecordMixin, models.Model):
     """A numbered point of a session's agenda (orden del día)."""
 
     class Kind(models.TextChoices):
@@ -41,6 +54,14 @@ class AgendaPoint(models.Model):
         SUMMARY_AND_CLOSING = "summary_and_closing", _("Resumen y clausura")
         COMMITTEE_CLOSING = "committee_closing", _("Clausura del órgano")
 
+    class Disposition(models.TextChoices):
+        """What became of a point for approval that was not decided by a vote."""
+
+        NONE = "", _("—")
+        WITHDRAWN = "withdrawn", _("Retirado del orden del día")
+        DEFERRED = "deferred", _("Diferido a una sesión posterior")
+        NOT_VOTED = "not_voted", _("No se sometió a votación")
+
     session = models.ForeignKey(
         Session, verbose_name=_("sesión"), on_delete=models.CASCADE, related_name="points"
     )
@@ -61,7 +82,24 @@ class AgendaPoint(models.Model):
         null=True,
         blank=True,
     )
+    disposition = models.CharField(
+        _("sin votación"),
+        max_length=12,
+        choices=Disposition.choices,
+        blank=True,
+        help_text=_("Para un punto para aprobación que no se votó: qué pasó con él."),
+    )
+    disposition_reason = models.TextField(_("motivo"), blank=True)
+    carried_from = models.OneToOneField(
+        "self",
+        verbose_name=_("retoma el punto diferido"),
+        on_delete=models.PROTECT,
+        related_name="carried_to",
+        null=True,
+        blank=True,
+    )
 
+    objects = AgendaPointQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -78,6 +116,11 @@ class AgendaPoint(models.Model):
                 condition=Q(position__gte=1),
                 name="point_position_positive",
                 violation_error_message=_("Los puntos se numeran a partir de 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition="") | ~Q(disposition_reason=""),
+                name="point_disposition_has_reason",
+                violation_error_message=_("Indique el motivo por el que el punto no se votó."),
             ),
         ]
 
@@ -99,6 +142,15 @@ class AgendaPoint(models.Model):
     @property
     def is_votable(self) -> bool:
         return self.kind == self.Kind.APPROVAL
+
+    @property
+    def outcome(self) -> str:
+        """What the record says of the point: its vote's result or why it was not voted."""
+        if self.disposition:
+            return f"{self.get_disposition_display()}: {self.disposition_reason}"
+        if self.is_votable:
+            return self.result.label
+        return ""
 
     @property
     def result(self) -> "VoteResult":
@@ -155,8 +207,14 @@ def document_upload_to(document: "Document", filename: str) -> str:
     )
 
 
-class Document(models.Model):
+class PointRecordQuerySet(SealedQuerySet):
+    """Rows recorded under an agenda point (documents, votes, agreements)."""
+
+
+class Document(SealedRecordMixin, models.Model):
     """A file presented under an agenda point."""
+
+    SEAL_PATH = "point__session__sealed_at"
 
     point = models.ForeignKey(
         AgendaPoint,
@@ -169,14 +227,18 @@ class Document(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     size = models.PositiveBigIntegerField(_("tamaño (bytes)"), editable=False, default=0)
     uploaded_at = models.DateTimeField(_("cargado el"), auto_now_add=True)
+    # PROTECT: the record names who wrote it; an account that did is deactivated, not deleted.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cargado por"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
     )
+
+    objects = PointRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("documento")
@@ -204,8 +266,10 @@ class Document(models.Model):
         return PurePosixPath(self.file.name).name
 
 
-class Vote(models.Model):
+class Vote(SealedRecordMixin, models.Model):
     """How one member with vote voted on an agenda point."""
+
+    SEAL_PATH = "point__session__sealed_at"
 
     class Sense(models.TextChoices):
         FOR = "for", _("A favor")
@@ -223,6 +287,18 @@ class Vote(models.Model):
     )
     sense = models.CharField(_("sentido"), max_length=10, choices=Sense.choices)
     cast_at = models.DateTimeField(_("emitido el"), auto_now_add=True)
+    # PROTECT: the record names who wrote it; an account that did is deactivated, not deleted.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrado por"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = PointRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("voto")
@@ -264,8 +340,16 @@ class Vote(models.Model):
             )
 
 
-class Agreement(models.Model):
+class AgreementQuerySet(PointRecordQuerySet):
+    pass
+
+
+class Agreement(SealedRecordMixin, models.Model):
     """An agreement (acuerdo) adopted under an agenda point, followed up until it is done."""
+
+    # Sealed as adopted with the session's record; its follow-up (the status) continues.
+    SEAL_PATH = "point__session__sealed_at"
+    SEAL_EXEMPT_FIELDS = ("status",)
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pendiente")
@@ -306,6 +390,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("registrado el"), auto_now_add=True)
 
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -375,6 +460,8 @@ class AgreementFollowUp(models.Model):
         blank=True,
     )
     recorded_at = models.DateTimeField(_("registrado el"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("seguimiento de acuerdo")

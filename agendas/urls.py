@@ -16,6 +16,12 @@ urlpatterns = [
     path("sesiones/<int:pk>/asistencia/quorum/", views.roll_call_quorum, name="roll-call-quorum"),
     path("sesiones/<int:pk>/historial/", views.session_history, name="session-history"),
     path("puntos/<int:pk>/votacion/", views.point_votes, name="point-votes"),
+    path("puntos/<int:pk>/sin-votacion/", views.point_disposition, name="point-disposition"),
+    path(
+        "sesiones/<int:session_pk>/diferidos/<int:point_pk>/incluir/",
+        views.deferred_point_take_up,
+        name="deferred-take-up",
+    ),
     path("puntos/<int:pk>/acuerdos/nuevo/", views.agreement_create, name="agreement-create"),
     path("organos/<slug:slug>/acuerdos/", views.agreement_list, name="agreements"),
     path("acuerdos/<int:pk>/", views.agreement_detail, name="agreement"),

@@ -4,8 +4,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,42 +14,52 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from committees.models import Committee, Membership, rule_parameters
+from committees.models import Committee, Membership
 from committees.spanish import spanish_sort_key
 
 # The session page's record panel and the vote on the previous acta bring the acta in.
-from reports.models import Acta
-from reports.services import approve_acta
+from reports.models import Acta, ActaApproval, ActaErratum, ActaObservation
+from reports.services import record_point_votes
 from sessions.models import Attendance, Session
-from sessions.services import Quorum, record_attendance, required_for_quorum
+from sessions.seal import SealedRecordError
+from sessions.services import (
+    ROLL_CALL_STATUSES,
+    preview_quorum,
+    record_roll_call,
+    roll_call_closed_by,
+)
 
 from .forms import (
     AgreementFilterForm,
     AgreementForm,
+    DispositionForm,
     DocumentForm,
     FollowUpForm,
     PointForm,
     RollCallForm,
     VoteForm,
-    agenda_version,
-    point_version,
 )
 from .models import AgendaPoint, Agreement, Document, Vote, VoteResult
 from .services import (
+    CONFLICT_MESSAGE,
+    AgendaConflict,
+    add_document,
     adopt_agreement,
-    cast_vote,
+    agenda_version,
+    agreements_closed_by,
+    deferred_points_for,
     delete_point,
+    dispose_point,
     follow_up_agreement,
     insert_point,
+    move_point,
     open_agreements_on,
-    reorder_points,
+    point_deletion_refused_by,
+    point_version,
+    take_up_deferred_point,
+    update_point,
+    vote_closed_by,
 )
-
-CONFLICT_MESSAGE = _(
-    "Otra persona modificó el orden del día mientras usted lo editaba. Se muestra la versión "
-    "actual; su cambio no se aplicó. Revíselo y envíelo de nuevo."
-)
-
 
 # The point page holds two forms, each with a "title": the document form's ids differ so
 # that each label names its own field.
@@ -79,7 +88,8 @@ def agenda_context(
     What the agenda fragment needs: its points with their documents, in two queries; once
     the session is under way, each point's votes and agreements (two more); under the
     follow-up point, the agreements open that day (one more). ``with_panel`` adds what the
-    record panel beside the agenda shows: attendance and acta (at most two more).
+    record panel beside the agenda shows: attendance and acta (at most two more). Edit
+    controls show only to the secretariat, and only while the record is not sealed.
     """
     in_record = session.opened_at is not None or session.status == Session.Status.HELD
     prefetches = [Prefetch("documents", queryset=Document.objects.order_by("title"))]
@@ -98,11 +108,13 @@ def agenda_context(
         ]
     points = list(session.points.order_by("position").prefetch_related(*prefetches))
     follow_up = any(point.standard == AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP for point in points)
+    can_edit = can_manage and not session.sealed
     context = {
         "session": session,
         "points": points,
         "can_manage": can_manage,
-        "agenda_version": agenda_version(session) if can_manage else "",
+        "can_edit": can_edit,
+        "agenda_version": agenda_version(session) if can_edit else "",
         "point_form": form or PointForm(),
         "conflict": conflict,
         "in_record": in_record,
@@ -114,6 +126,10 @@ def agenda_context(
             )
             if follow_up
             else []
+        ),
+        # Deferred points are offered while the agenda is prepared (before the session opens).
+        "deferred_points": (
+            list(deferred_points_for(session)) if can_edit and session.opened_at is None else []
         ),
     }
     if with_panel:
@@ -132,17 +148,32 @@ def _session_url(session: Session, anchor: str = "orden-del-dia") -> str:
     return f"{reverse('sessions:detail', args=[session.pk])}#{anchor}"
 
 
+def _refused(request, session: Session, error: ValidationError):
+    """The answer to a write the record refused: the message, and back to the session."""
+    messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        return _agenda_response(request, session)
+    return redirect(_session_url(session))
+
+
 @login_required
 @require_POST
 def point_create(request, session_pk):
     session = get_session_for_agenda(request.user, session_pk, manage=True)
-    if refused := _refuse_if_acta_approved(request, session):
-        return refused
     form = PointForm(request.POST)
-    conflict = form.data.get("version") != agenda_version(session)
-    if form.is_valid() and not conflict:
+    conflict = False
+    if form.is_valid():
         try:
-            insert_point(session, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+            insert_point(
+                session,
+                version=form.cleaned_data["version"],
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except SealedRecordError as error:
+            return _refused(request, session, error)
+        except AgendaConflict:
+            conflict = True
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -167,26 +198,36 @@ def point_create(request, session_pk):
 @require_http_methods(["GET", "POST"])
 def point_edit(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
-    if refused := _refuse_if_acta_approved(request, point.session):
-        return refused
-    current_version = point_version(point)
+    if point.session.sealed:
+        return _refused(request, point.session, SealedRecordError())
     current_title = point.title
     conflict = False
     if request.method == "POST":
         data = request.POST.copy()
-        conflict = data.get("version") != current_version
-        # The form keeps what was typed; its version becomes the current one, so sending it
-        # again after reading the message applies it on top of the other person's change.
-        data["version"] = current_version
-        form = PointForm(data, instance=point)
-        if not conflict and form.is_valid():
-            form.save()
-            messages.success(
-                request, _("Se guardó el punto %(position)s.") % {"position": point.position}
-            )
-            return redirect(_session_url(point.session, f"punto-{point.pk}"))
+        # The form keeps what was typed; on a conflict its version becomes the current one,
+        # so sending it again after reading the message applies it on top of the change.
+        form = PointForm(data, instance=AgendaPoint.objects.get(pk=point.pk))
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                update_point(point, version=data.get("version", ""), by=request.user, **values)
+            except SealedRecordError as error:
+                return _refused(request, point.session, error)
+            except AgendaConflict as error:
+                conflict = True
+                form.add_error(None, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Se guardó el punto %(position)s.") % {"position": point.position}
+                )
+                return redirect(_session_url(point.session, f"punto-{point.pk}"))
+        if conflict:
+            data["version"] = point_version(point)
+            form.data = data
     else:
-        form = PointForm(instance=point, initial={"version": current_version})
+        form = PointForm(instance=point, initial={"version": point_version(point)})
     context = {
         "session": point.session,
         "point": point,
@@ -203,23 +244,28 @@ def point_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def point_delete(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
-    if refused := _refuse_if_acta_approved(request, point.session):
-        return refused
     session = point.session
+    if session.sealed:
+        return _refused(request, session, SealedRecordError())
     if request.method == "POST":
-        if request.POST.get("version") != agenda_version(session):
-            messages.error(request, CONFLICT_MESSAGE)
-            return redirect(_session_url(session))
-        if point.agreements.exists() or point.votes.exists():
-            messages.error(
-                request,
-                _("No se puede eliminar un punto que ya tiene votos o acuerdos registrados."),
+        try:
+            delete_point(point, version=request.POST.get("version", ""), by=request.user)
+        except AgendaConflict as error:
+            messages.error(request, " ".join(error.messages))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Se eliminó el punto «%(title)s».") % {"title": point.title}
             )
-            return redirect(_session_url(session))
-        delete_point(point)
-        messages.success(request, _("Se eliminó el punto «%(title)s».") % {"title": point.title})
         return redirect(_session_url(session))
-    context = {"session": session, "point": point, "agenda_version": agenda_version(session)}
+    context = {
+        "session": session,
+        "point": point,
+        "agenda_version": agenda_version(session),
+        "refused_by": point_deletion_refused_by(point),
+        "documents": list(point.documents.order_by("title")),
+    }
     return render(request, "agendas/point_confirm_delete.html", context)
 
 
@@ -227,21 +273,19 @@ def point_delete(request, pk):
 @require_POST
 def point_move(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
-    if refused := _refuse_if_acta_approved(request, point.session):
-        return refused
     session = point.session
-    if request.POST.get("version") != agenda_version(session):
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    try:
+        move_point(
+            point, direction=direction, version=request.POST.get("version", ""), by=request.user
+        )
+    except AgendaConflict:
         if request.htmx:
             return _agenda_response(request, session, conflict=True)
         messages.error(request, CONFLICT_MESSAGE)
         return redirect(_session_url(session))
-    order = list(session.points.order_by("position").values_list("pk", flat=True))
-    index = order.index(point.pk)
-    target = index - 1 if request.POST.get("direction") == "up" else index + 1
-    direction = "up" if target < index else "down"
-    if 0 <= target < len(order):
-        order[index], order[target] = order[target], order[index]
-        reorder_points(session, order)
+    except ValidationError as error:
+        return _refused(request, session, error)
     if request.htmx:
         return _agenda_response(request, session, moved_pk=point.pk, direction=direction)
     return redirect(_session_url(session, f"punto-{point.pk}"))
@@ -249,20 +293,48 @@ def point_move(request, pk):
 
 @login_required
 @require_POST
+def deferred_point_take_up(request, session_pk, point_pk):
+    """Put a point deferred at an earlier session on this session's agenda."""
+    session = get_session_for_agenda(request.user, session_pk, manage=True)
+    deferred = get_object_or_404(
+        AgendaPoint, pk=point_pk, session__committee_id=session.committee_id
+    )
+    try:
+        point = take_up_deferred_point(
+            session, deferred, version=request.POST.get("version", ""), by=request.user
+        )
+    except ValidationError as error:
+        return _refused(request, session, error)
+    messages.success(
+        request,
+        _("Se incluyó el punto diferido «%(title)s» como punto %(position)s.")
+        % {"title": point.title, "position": point.position},
+    )
+    return redirect(_session_url(session, f"punto-{point.pk}"))
+
+
+@login_required
+@require_POST
 def document_upload(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
-    if refused := _refuse_if_acta_approved(request, point.session):
-        return refused
     form = DocumentForm(request.POST, request.FILES, auto_id=DOCUMENT_FORM_IDS)
     if form.is_valid():
-        document = form.save(commit=False)
-        document.point = point
-        document.uploaded_by = request.user
-        document.save()
-        messages.success(
-            request, _("Se cargó el documento «%(title)s».") % {"title": document.title}
-        )
-        return redirect(_session_url(point.session, f"punto-{point.pk}"))
+        try:
+            document = add_document(
+                point,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except SealedRecordError as error:
+            return _refused(request, point.session, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Se cargó el documento «%(title)s».") % {"title": document.title}
+            )
+            return redirect(_session_url(point.session, f"punto-{point.pk}"))
     context = {
         "session": point.session,
         "point": point,
@@ -294,8 +366,6 @@ def document_download(request, pk, filename):
 # Seats in the order the record lists them: members with vote, the technical secretary,
 # guests, party representatives.
 ROLE_ORDER = {role: index for index, role in enumerate(Membership.Role)}
-# Attendance is taken once the session is convened (and corrected after it is held).
-ROLL_CALL_STATUSES = (Session.Status.CONVENED, Session.Status.HELD)
 
 
 def _seat_order(membership: Membership) -> tuple:
@@ -316,24 +386,8 @@ def _record_panel(session: Session) -> dict:
     return {
         "attendances": attendances,
         "acta": acta,
-        "roll_call_open": session.status in ROLL_CALL_STATUSES,
+        "roll_call_open": not roll_call_closed_by(session),
     }
-
-
-def _quorum_of(session: Session, memberships, statuses: dict[int, str]) -> Quorum:
-    """
-    The quorum the roll call gives, before it is saved: the rule of compute_quorum (members
-    with vote active on the date, present in the room or remotely) applied to the seats on
-    the page and the answers typed so far.
-    """
-    voting = [membership for membership in memberships if membership.has_vote]
-    present = sum(statuses.get(m.pk) in Attendance.PRESENT_STATUSES for m in voting)
-    rule = rule_parameters(session.committee, "SES-04")["quorum"]
-    return Quorum(
-        voting_members=len(voting),
-        present=present,
-        required=required_for_quorum(len(voting), rule),
-    )
 
 
 def _roll_call_form(session: Session, data=None) -> RollCallForm:
@@ -343,37 +397,6 @@ def _roll_call_form(session: Session, data=None) -> RollCallForm:
     )
     attendances = {attendance.membership_id: attendance for attendance in session.attendances.all()}
     return RollCallForm(data, memberships=memberships, attendances=attendances)
-
-
-FROZEN_AGENDA_MESSAGE = _(
-    "El acta de esta sesión ya fue aprobada: su orden del día y sus documentos ya no se "
-    "modifican. Las correcciones se registran como fe de erratas del acta."
-)
-
-
-def _refuse_if_acta_approved(request, session: Session):
-    """The redirect that refuses a change to the record of a session whose acta is approved."""
-    if _acta_approved(session):
-        messages.error(request, FROZEN_AGENDA_MESSAGE)
-        return redirect(_session_url(session))
-    return None
-
-
-def _acta_approved(session: Session) -> bool:
-    """Whether the session's acta is approved: its record is then what the acta states."""
-    return (
-        session.status == Session.Status.HELD
-        and Acta.objects.filter(session=session).exclude(status=Acta.Status.DRAFT).exists()
-    )
-
-
-def _roll_call_closed_by(session: Session) -> str:
-    """Why the attendance may not be recorded now, if it may not."""
-    if session.status not in ROLL_CALL_STATUSES:
-        return _("La asistencia se registra una vez convocada la sesión.")
-    if _acta_approved(session):
-        return _("El acta de esta sesión ya fue aprobada: la asistencia ya no se modifica.")
-    return ""
 
 
 def _roll_call_context(
@@ -389,7 +412,7 @@ def _roll_call_context(
         "session": session,
         "form": form,
         "groups": groups,
-        "quorum": _quorum_of(session, form.memberships, statuses),
+        "quorum": preview_quorum(session, form.memberships, statuses),
         "closed_by": closed_by,
     }
 
@@ -399,14 +422,14 @@ def _roll_call_context(
 def roll_call(request, pk):
     session = get_session_for_agenda(request.user, pk, manage=True)
     form = _roll_call_form(session, request.POST or None)
-    closed_by = _roll_call_closed_by(session)
+    closed_by = roll_call_closed_by(session)
     if request.method == "POST":
         if closed_by:
             messages.error(request, closed_by)
             return redirect("agendas:roll-call", session.pk)
         if form.is_valid():
             try:
-                changed = _record_roll_call(session, form, by=request.user)
+                changed = record_roll_call(session, form.answers(), by=request.user)
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -426,19 +449,6 @@ def roll_call(request, pk):
         statuses = {seat: attendance.status for seat, attendance in form.recorded.items()}
     context = _roll_call_context(session, form, statuses, closed_by)
     return render(request, "agendas/roll_call.html", context)
-
-
-def _record_roll_call(session: Session, form: RollCallForm, *, by) -> int:
-    """Record every answer that changed; all of them or, on an error, none."""
-    changed = 0
-    with transaction.atomic():
-        for membership, status, arrival in form.answers():
-            recorded = form.recorded.get(membership.pk)
-            if recorded and (recorded.status, recorded.arrival_time) == (status, arrival):
-                continue
-            record_attendance(session, membership, status, arrival_time=arrival, by=by)
-            changed += 1
-    return changed
 
 
 @login_required
@@ -469,7 +479,7 @@ def _present_voters(session: Session) -> list[Membership]:
 def _posted_seats(request, session: Session, known: list[Membership]) -> list[Membership]:
     """
     Seats the vote form sent that are no longer on it (the roll call changed meanwhile, or
-    the page was tampered with): cast_vote says why each of them may not vote.
+    the page was tampered with): cast_votes says why each of them may not vote.
     """
     known_ids = {membership.pk for membership in known}
     posted = {
@@ -486,53 +496,20 @@ def _posted_seats(request, session: Session, known: list[Membership]) -> list[Me
     )
 
 
-class _VotesRefused(Exception):
-    """Undo every vote of the form when one of them is refused."""
-
-
-def _cast_votes(point: AgendaPoint, form: VoteForm, votes: dict) -> bool:
-    """Cast each vote that changed, through cast_vote; all of them or none."""
-    refused = {}
-    try:
-        with transaction.atomic():
-            for membership, sense in form.answers():
-                cast = votes.get(membership.pk)
-                if cast is not None and cast.sense == sense:
-                    continue
-                try:
-                    with transaction.atomic():
-                        cast_vote(point, membership, sense)
-                except ValidationError as error:
-                    refused[membership] = error.messages
-            if refused:
-                raise _VotesRefused
-    except _VotesRefused:
-        messages_seen = {tuple(message) for message in refused.values()}
-        if len(refused) > 1 and len(messages_seen) == 1:
-            # The same reason for everyone (e.g. the session is not open): say it once.
-            form.add_error(None, list(next(iter(messages_seen))))
-        else:
-            for membership, message in refused.items():
-                form.add_error(form.sense_name(membership), message)
-        return False
-    return True
-
-
-def _approve_previous_acta(request, point: AgendaPoint) -> None:
-    """
-    When the point approves an earlier session's acta and its vote approved it, the acta
-    is approved and frozen (agendas' services cannot reach reports: the view composes).
-    """
-    if not point.approves_acta_of_id:
-        return
-    point = AgendaPoint.objects.select_related("session", "approves_acta_of__committee").get(
-        pk=point.pk
+def _report_vote(request, point: AgendaPoint, outcome) -> None:
+    result = AgendaPoint.objects.get(pk=point.pk).result
+    messages.success(
+        request,
+        _("Se registró la votación del punto %(position)s: %(result)s.")
+        % {"position": point.position, "result": result.label.lower()},
     )
-    if not point.result.is_approved:
-        return
-    earlier = point.approves_acta_of
-    acta = Acta.objects.filter(session=earlier).first()
-    if acta is None:
+    if outcome.approved_acta is not None:
+        messages.success(
+            request,
+            _("Se aprobó el acta de la %(session)s; su registro quedó sellado.")
+            % {"session": outcome.approved_acta.session.reference},
+        )
+    elif outcome.acta_missing is not None:
         messages.warning(
             request,
             _(
@@ -540,38 +517,22 @@ def _approve_previous_acta(request, point: AgendaPoint) -> None:
                 "elaborado: genere su proyecto desde la página de esa sesión y guarde de nuevo "
                 "esta votación para registrarla como aprobada."
             )
-            % {"session": earlier.reference},
+            % {"session": outcome.acta_missing.reference},
         )
+
+
+def _vote_errors(form: VoteForm, error: ValidationError) -> None:
+    """Put each refused vote's reason on its row; one reason shared by all, once on top."""
+    refused = getattr(error, "refused", None)
+    if not refused:
+        form.add_error(None, error.messages)
         return
-    if acta.is_frozen:
-        return
-    try:
-        approve_acta(acta, at_point=point)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    messages_seen = {tuple(message) for message in refused.values()}
+    if len(refused) > 1 and len(messages_seen) == 1:
+        form.add_error(None, list(next(iter(messages_seen))))
     else:
-        messages.success(
-            request,
-            _("Se aprobó el acta de la %(session)s; su contenido quedó fijo.")
-            % {"session": earlier.reference},
-        )
-
-
-def _vote_closed_by(point: AgendaPoint) -> str:
-    """
-    Why the vote may no longer change, if it may not: the session's acta is approved (it
-    states this vote), or this vote approved an earlier session's acta.
-    """
-    approved = list(
-        Acta.objects.filter(Q(session=point.session_id) | Q(approved_at_point=point))
-        .exclude(status=Acta.Status.DRAFT)
-        .values_list("session_id", flat=True)
-    )
-    if not approved:
-        return ""
-    if point.session_id in approved:
-        return _("El acta de esta sesión ya fue aprobada: la votación ya no se modifica.")
-    return _("Esta votación aprobó el acta de una sesión anterior: ya no se modifica.")
+        for membership, message in refused.items():
+            form.add_error(form.sense_name(membership), message)
 
 
 @login_required
@@ -581,7 +542,7 @@ def point_votes(request, pk):
     if not point.is_votable:
         raise Http404("Este punto no se vota.")
     session = point.session
-    closed_by = _vote_closed_by(point)
+    closed_by = vote_closed_by(point)
     voters = _present_voters(session)
     if request.method == "POST":
         if closed_by:
@@ -593,28 +554,80 @@ def point_votes(request, pk):
     )
     votes = {vote.membership_id: vote for vote in recorded}
     form = VoteForm(request.POST or None, memberships=voters, votes=votes)
-    if request.method == "POST" and form.is_valid() and _cast_votes(point, form, votes):
-        result = AgendaPoint.objects.get(pk=point.pk).result
-        messages.success(
-            request,
-            _("Se registró la votación del punto %(position)s: %(result)s.")
-            % {"position": point.position, "result": result.label.lower()},
-        )
-        _approve_previous_acta(request, point)
-        return redirect(_session_url(session, f"punto-{point.pk}"))
-    context = {
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = record_point_votes(point, form.answers(), by=request.user)
+        except ValidationError as error:
+            _vote_errors(form, error)
+        else:
+            _report_vote(request, point, outcome)
+            return redirect(_session_url(session, f"punto-{point.pk}"))
+    context = _votes_context(point, form, recorded, closed_by)
+    return render(request, "agendas/point_votes.html", context)
+
+
+def _votes_context(point, form, recorded, closed_by, disposition_form=None) -> dict:
+    session = point.session
+    # Sealed and approved come first in vote_closed_by: a point closed only by its own
+    # disposition may still have it cleared.
+    can_dispose = session.opened_at is not None and (not closed_by or point.disposition)
+    return {
         "session": session,
         "point": point,
         "form": form,
         "result": VoteResult.from_senses(vote.sense for vote in recorded),
         "recorded_votes": recorded,
         "closed_by": closed_by,
+        "disposition_form": (
+            disposition_form
+            or DispositionForm(
+                initial={"disposition": point.disposition, "reason": point.disposition_reason}
+            )
+        )
+        if can_dispose and not recorded
+        else None,
         "earlier": (
             Session.objects.select_related("committee").filter(pk=point.approves_acta_of_id).first()
             if point.approves_acta_of_id
             else None
         ),
     }
+
+
+@login_required
+@require_POST
+def point_disposition(request, pk):
+    """State why a point for approval was not voted (or clear it)."""
+    point = get_point_for_user(request.user, pk, manage=True)
+    if not point.is_votable:
+        raise Http404("Este punto no se vota.")
+    form = DispositionForm(request.POST)
+    if form.is_valid():
+        try:
+            dispose_point(point, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("agendas:point-votes", point.pk)
+            form.add_error(None, error)
+        else:
+            point.refresh_from_db()
+            if point.disposition:
+                messages.success(
+                    request,
+                    _("El punto %(position)s quedó sin votación: %(disposition)s.")
+                    % {
+                        "position": point.position,
+                        "disposition": point.get_disposition_display().lower(),
+                    },
+                )
+            else:
+                messages.success(request, _("El punto vuelve a esperar su votación."))
+            return redirect(_session_url(point.session, f"punto-{point.pk}"))
+    recorded = list(point.votes.select_related("membership__person"))
+    voters = _present_voters(point.session)
+    vote_form = VoteForm(None, memberships=voters, votes={v.membership_id: v for v in recorded})
+    context = _votes_context(point, vote_form, recorded, vote_closed_by(point), form)
     return render(request, "agendas/point_votes.html", context)
 
 
@@ -631,29 +644,20 @@ def get_agreement_for_user(user, pk: int, *, manage: bool = False) -> Agreement:
     )
 
 
-def _agreements_closed_by(session: Session) -> str:
-    """Why no agreement may be registered under the session's points now, if none may."""
-    if session.opened_at is None and session.status != Session.Status.HELD:
-        return _("Los acuerdos se registran en una sesión abierta o celebrada.")
-    if _acta_approved(session):
-        return _("El acta de esta sesión ya fue aprobada: ya no se registran acuerdos en ella.")
-    return ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, pk):
     point = get_point_for_user(request.user, pk, manage=True)
     session = point.session
     form = AgreementForm(request.POST or None, point=point)
-    closed_by = _agreements_closed_by(session)
+    closed_by = agreements_closed_by(session)
     if request.method == "POST":
         valid = form.is_valid()
         if closed_by:
             form.add_error(None, closed_by)
         elif valid:
             try:
-                agreement = adopt_agreement(point, **form.cleaned_data)
+                agreement = adopt_agreement(point, by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -820,19 +824,22 @@ class HistoryEntry:
     subject: str
     changes: list[FieldChange]
     detail_known: bool
+    # Orders entries of different models that share a date (one transaction).
+    order: int = 0
 
 
-def history_entries(records, model, *, subject=None) -> tuple[list[HistoryEntry], bool]:
+def history_entries(records, model, *, subject=None, related=()) -> tuple[list[HistoryEntry], bool]:
     """
     The latest HISTORY_LIMIT changes of ``records`` (a historical queryset of ``model``),
     newest first, each with its changed fields against the record before it. Bounded:
     one query for the records (one more than shown, so the oldest shown has its previous
-    one too) and one per kind of related object whose value changed.
+    one too; ``related`` are loaded with them for ``subject``) and one per kind of related
+    object whose value changed.
     """
     loaded = list(
-        records.select_related("history_user__person").order_by("-history_date", "-history_id")[
-            : HISTORY_LIMIT + 1
-        ]
+        records.select_related("history_user__person", *related).order_by(
+            "-history_date", "-history_id"
+        )[: HISTORY_LIMIT + 1]
     )
     pk_name = model._meta.pk.attname
     previous, last_seen = {}, {}
@@ -868,6 +875,7 @@ def history_entries(records, model, *, subject=None) -> tuple[list[HistoryEntry]
                     for change in changes or []
                 ],
                 detail_known=changes is not None or record.history_type != "~",
+                order=record.history_id,
             )
         )
     return entries, len(loaded) > HISTORY_LIMIT
@@ -920,23 +928,98 @@ def _user_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _name(person) -> str:
+    return person.full_name if person is not None else _("(ya no existe)")
+
+
+def _position(point) -> str:
+    return f"{point.position}. " if point is not None else ""
+
+
+def session_timeline(session: Session) -> tuple[list[HistoryEntry], bool]:
+    """
+    Every change to the session and its record — agenda points (reorders included),
+    attendance, votes, documents, agreements, the acta, its observations, circulation
+    answers and errata — once each, newest first. One query per kind of record (plus the
+    related values that changed): bounded, whatever the size of the history.
+    """
+    point_ids = AgendaPoint.history.filter(session_id=session.pk).values("id")
+    acta_ids = Acta.history.filter(session_id=session.pk).values("id")
+    sources = [
+        (session.history.all(), Session, lambda r: _("Datos de la sesión"), ()),
+        (
+            AgendaPoint.history.filter(session_id=session.pk),
+            AgendaPoint,
+            lambda r: f"{r.position}. {r.title}",
+            (),
+        ),
+        (
+            Attendance.history.filter(session_id=session.pk),
+            Attendance,
+            lambda r: _name(r.membership.person if r.membership else None),
+            ("membership__person",),
+        ),
+        (
+            Vote.history.filter(point_id__in=point_ids),
+            Vote,
+            lambda r: f"{_position(r.point)}{_name(r.membership.person if r.membership else None)}",
+            ("point", "membership__person"),
+        ),
+        (
+            Document.history.filter(point_id__in=point_ids),
+            Document,
+            lambda r: f"{_position(r.point)}{r.title}",
+            ("point",),
+        ),
+        (
+            Agreement.history.filter(point_id__in=point_ids),
+            Agreement,
+            lambda r: r.number,
+            (),
+        ),
+        (Acta.history.filter(session_id=session.pk), Acta, lambda r: _("Acta"), ()),
+        (
+            ActaObservation.history.filter(acta_id__in=acta_ids),
+            ActaObservation,
+            lambda r: _name(r.author),
+            ("author",),
+        ),
+        (
+            ActaApproval.history.filter(acta_id__in=acta_ids),
+            ActaApproval,
+            lambda r: _name(r.membership.person if r.membership else None),
+            ("membership__person",),
+        ),
+        (
+            ActaErratum.history.filter(acta_id__in=acta_ids),
+            ActaErratum,
+            lambda r: _("Fe de erratas"),
+            (),
+        ),
+    ]
+    entries, truncated = [], False
+    for records, model, subject, related in sources:
+        label = capfirst(model._meta.verbose_name)
+        found, more = history_entries(
+            records,
+            model,
+            subject=lambda r, label=label, subject=subject: f"{label}: {subject(r)}",
+            related=related,
+        )
+        entries += found
+        truncated = truncated or more
+    entries.sort(key=lambda entry: (entry.date, entry.order), reverse=True)
+    if len(entries) > HISTORY_LIMIT:
+        entries, truncated = entries[:HISTORY_LIMIT], True
+    return entries, truncated
+
+
 @login_required
 @require_safe
 def session_history(request, pk):
     session = get_session_for_agenda(request.user, pk)
-    entries, truncated = history_entries(session.history.all(), Session)
-    point_entries, points_truncated = history_entries(
-        AgendaPoint.history.filter(session_id=session.pk),
-        AgendaPoint,
-        subject=lambda record: f"{record.position}. {record.title}",
-    )
-    context = {
-        "session": session,
-        "entries": entries,
-        "truncated": truncated,
-        "point_entries": point_entries,
-        "points_truncated": points_truncated,
-    }
+    entries, truncated = session_timeline(session)
+    context = {"session": session, "entries": entries, "truncated": truncated}
     return render(request, "agendas/session_history.html", context)
 
 

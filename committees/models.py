@@ -316,6 +316,9 @@ class Person(models.Model):
         editable=False,
     )
 
+    # The calendar token is a secret: its history would keep every revoked one readable.
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
+
     class Meta:
         verbose_name = _("persona")
         verbose_name_plural = _("personas")

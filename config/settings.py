@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +109,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Writers queue for the lock at BEGIN instead of failing when a read transaction
+            # tries to become a write one; a writer waits this long before giving up (and
+            # the page then says the database is busy: config.middleware).
+            "transaction_mode": "IMMEDIATE",
+            "timeout": envint("SQLITE_BUSY_TIMEOUT", "20"),
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +157,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 TASKS = {
     "default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
+# The task worker (manage.py run_worker) beats every WORKER_HEARTBEAT_SECONDS; a task left
+# running by a worker silent for three beats, or by a worker that never beat for
+# TASKS_STALE_AFTER_SECONDS, is recovered, and every worker looks for lost work every
+# TASKS_SWEEP_SECONDS (reports.recovery).
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", "10")
+TASKS_STALE_AFTER_SECONDS = envint("TASKS_STALE_AFTER_SECONDS", "900")
+TASKS_SWEEP_SECONDS = envint("TASKS_SWEEP_SECONDS", "300")
 
 # Mail: the console in development, SMTP in production (Django 6.1 MAILERS).
 email_backend = os.getenv(

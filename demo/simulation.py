@@ -13,11 +13,11 @@ from django.db import transaction
 from agendas.models import AgendaPoint, Agreement
 from agendas.services import (
     adopt_agreement,
-    cast_vote,
     follow_up_agreement,
     insert_point,
     installation_date,
     open_agreements_on,
+    record_minutes,
 )
 from committees.models import Committee, Membership
 from committees.spanish import add_months, long_date
@@ -27,8 +27,14 @@ from reports.informes import (
     present_informe,
     update_informe_text,
 )
-from reports.models import Acta, Informe
-from reports.services import approve_acta, draft_acta
+from reports.models import Informe
+from reports.services import (
+    answer_circulation,
+    circulate_acta,
+    circulation_voters,
+    draft_acta,
+    record_point_votes,
+)
 from sessions.models import Attendance, Session
 from sessions.services import (
     close_session,
@@ -54,6 +60,7 @@ class SimulationSummary:
     follow_ups: int = 0
     actas_drafted: int = 0
     actas_approved: int = 0
+    actas_approved_by_circulation: int = 0
     informes_presented: int = 0
 
 
@@ -107,7 +114,40 @@ def simulate_season(committee: Committee) -> SimulationSummary:
     sessions = committee.sessions.filter(status=Session.Status.PLANNED).order_by("date")
     for session in sessions:
         _hold(session, seats, secretary, summary)
+    _circulate_last_acta(committee, summary)
     return summary
+
+
+def _circulate_last_acta(committee: Committee, summary: SimulationSummary) -> None:
+    """
+    The acta of the last session held (the closing session) has no later session to
+    approve it: it is circulated and each member with vote approves it in the days after.
+    """
+    last = (
+        committee.sessions.with_acta()
+        .filter(status=Session.Status.HELD)
+        .order_by("-date", "-start_time")
+        .first()
+    )
+    acta = getattr(last, "acta", None) if last else None
+    if acta is None or acta.is_frozen:
+        return
+    if acta.circulated_at is None:
+        circulate_acta(acta)
+    for days, voter in enumerate(circulation_voters(acta).order_by("person__name"), start=2):
+        acta.refresh_from_db()
+        if acta.is_frozen:
+            break
+        answer_circulation(
+            acta,
+            membership=voter,
+            decision="approve",
+            decided_at=_at(last, datetime.time(12), days_before=-days),
+        )
+    acta.refresh_from_db()
+    if acta.is_frozen:
+        summary.actas_approved += 1
+        summary.actas_approved_by_circulation += 1
 
 
 def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
@@ -127,27 +167,22 @@ def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
             record_attendance(
                 session, seat, Attendance.Status.PRESENT, arrival_time=session.start_time
             )
-    open_session(session, now=_at(session, session.start_time))
+    open_session(session, started_at=session.start_time)
     voters = [
         seat
         for seat in seats
         if seat.has_vote and seat.is_active_on(session.date) and seat.person.name != absent
     ]
     for point in session.points.order_by("position"):
-        point.minutes = _minutes(point, secretary)
-        point.save(update_fields=["minutes"])
+        record_minutes(point, minutes=_minutes(point, secretary))
         if point.standard == AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP:
             summary.follow_ups += _follow_up(session, point)
         if point.kind != AgendaPoint.Kind.APPROVAL:
             continue
-        for voter in voters:
-            cast_vote(point, voter, "for")
-            summary.votes += 1
-        if point.approves_acta_of_id:
-            acta = Acta.objects.filter(session_id=point.approves_acta_of_id).first()
-            if acta is not None and not acta.is_frozen:
-                approve_acta(acta, at_point=point)
-                summary.actas_approved += 1
+        outcome = record_point_votes(point, [(voter, "for") for voter in voters])
+        summary.votes += outcome.changed
+        if outcome.approved_acta is not None:
+            summary.actas_approved += 1
         elif not point.standard:
             adopt_agreement(
                 point,
@@ -156,7 +191,7 @@ def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
                 due_date=session.date + datetime.timedelta(days=30),
             )
             summary.agreements += 1
-    close_session(session, now=_at(session, session.end_time))
+    close_session(session, ended_at=session.end_time)
     summary.sessions_held += 1
     if session.has_acta:
         draft_acta(session)

@@ -1,23 +1,62 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from committees.admin import CommitteeListFilter, HistoryAdmin
+from sessions.seal_admin import SealedRecordAdminMixin
 
-from .models import Acta, ActaErratum, ActaObservation, Informe, InformeRender
+from .models import (
+    Acta,
+    ActaApproval,
+    ActaErratum,
+    ActaObservation,
+    Informe,
+    InformeRender,
+    WorkerHeartbeat,
+)
+
+
+class ActaAdminForm(forms.ModelForm):
+    """An approved acta's only change here: publishing it (approved → published)."""
+
+    class Meta:
+        model = Acta
+        fields = ("session", "status", "body")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields and self.instance.pk and self.instance.is_frozen:
+            allowed = [Acta.Status.APPROVED, Acta.Status.PUBLISHED]
+            if self.instance.status == Acta.Status.PUBLISHED:
+                allowed = [Acta.Status.PUBLISHED]
+            self.fields["status"].choices = [
+                choice for choice in Acta.Status.choices if choice[0] in allowed
+            ]
 
 
 @admin.register(Acta)
-class ActaAdmin(HistoryAdmin):
+class ActaAdmin(SealedRecordAdminMixin, HistoryAdmin):
+    form = ActaAdminForm
     list_display = ("__str__", "committee", "session_date", "status", "approved_on")
     list_filter = ("status", ("session__committee", CommitteeListFilter))
     list_select_related = ("session__committee__institution",)
     search_fields = ("session__committee__short_name", "session__committee__name", "body")
-    autocomplete_fields = ("session", "approved_at_point")
-    # The archived PDF and its hash are written once, by reports.archive, never by hand.
-    readonly_fields = ("snapshot", "pdf", "pdf_sha256", "created_at", "updated_at")
+    autocomplete_fields = ("session",)
+    # Approval happens at a later session's point or by circulation (reports.services),
+    # and the archive is written once by reports.archive: never typed here.
+    readonly_fields = (
+        "approved_at_point",
+        "approved_on",
+        "circulated_at",
+        "snapshot",
+        "pdf",
+        "pdf_sha256",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("session", "status", "body")}),
-        (_("Aprobación"), {"fields": ("approved_at_point", "approved_on")}),
+        (_("Aprobación"), {"fields": ("approved_at_point", "approved_on", "circulated_at")}),
         (_("Versión aprobada"), {"fields": ("pdf", "pdf_sha256", "snapshot")}),
         (_("Registro"), {"fields": ("created_at", "updated_at")}),
     )
@@ -31,15 +70,20 @@ class ActaAdmin(HistoryAdmin):
         return obj.session.date
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None or not obj.is_frozen:
+            readonly.append("status")  # a draft is approved by reports.services only
         if obj is not None and obj.is_frozen:
-            # An approved acta is immutable; only its publication status still moves.
-            return [
-                name
-                for section in self.fieldsets
-                for name in section[1]["fields"]
-                if name != "status"
-            ]
-        return self.readonly_fields
+            # An approved acta is sealed; only its publication status still moves.
+            readonly += [name for name in ("session", "body") if name not in readonly]
+            readonly = [name for name in readonly if name != "status"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # Publishing is the one change a sealed acta admits.
+        if obj is not None and obj.pk and obj.is_frozen:
+            return admin.ModelAdmin.has_change_permission(self, request, obj)
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Informe)
@@ -76,7 +120,7 @@ class InformeAdmin(HistoryAdmin):
 
 
 @admin.register(ActaObservation)
-class ActaObservationAdmin(admin.ModelAdmin):
+class ActaObservationAdmin(SealedRecordAdminMixin, admin.ModelAdmin):
     list_display = ("acta", "author", "point", "created_at")
     list_select_related = ("acta__session__committee", "author", "point")
     search_fields = ("text", "author__name")
@@ -84,18 +128,56 @@ class ActaObservationAdmin(admin.ModelAdmin):
     raw_id_fields = ("acta",)
 
 
+@admin.register(ActaApproval)
+class ActaApprovalAdmin(admin.ModelAdmin):
+    """Answers to circulated actas, to look up: each member gives theirs from their account."""
+
+    list_display = ("acta", "membership", "decision", "decided_at", "withdrawn_at")
+    list_select_related = (
+        "acta__session__committee",
+        "membership__person",
+        "membership__committee",
+    )
+    list_filter = ("decision",)
+    search_fields = ("membership__person__name", "text")
+    readonly_fields = (
+        "acta",
+        "membership",
+        "decision",
+        "text",
+        "decided_at",
+        "recorded_by",
+        "withdrawn_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ActaErratum)
 class ActaErratumAdmin(admin.ModelAdmin):
+    """Errata are recorded on the acta's page and never changed nor deleted afterwards."""
+
     list_display = ("acta", "recorded_by", "recorded_at")
     list_select_related = ("acta__session__committee", "recorded_by")
     search_fields = ("text",)
     raw_id_fields = ("acta",)
     readonly_fields = ("recorded_by", "recorded_at")
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(InformeRender)
@@ -115,6 +197,20 @@ class InformeRenderAdmin(admin.ModelAdmin):
         "requested_at",
         "finished_at",
     )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """The task workers and their last sign of life (reports.recovery): read only."""
+
+    list_display = ("worker_id", "started_at", "last_seen")
+    readonly_fields = ("worker_id", "started_at", "last_seen")
 
     def has_add_permission(self, request):
         return False

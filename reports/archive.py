@@ -6,6 +6,7 @@ that a copy is the one the committee approved (``manage.py verify_documents``).
 
 import dataclasses
 import hashlib
+import io
 import json
 
 from django.core.exceptions import ValidationError
@@ -13,8 +14,11 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from . import documents
+from .coalesce import one_at_a_time
 from .models import Acta, Informe
 from .pdf import render_pdf, store_file
 
@@ -48,18 +52,20 @@ def archive_acta(acta: Acta) -> Acta:
     Render the approved acta as PDF/A-3b from its frozen content, with that content
     attached as JSON, and store it with its hash. Once stored, it is never rendered again.
     """
-    acta = Acta.objects.select_related("session__committee__institution").get(pk=acta.pk)
-    if not acta.is_frozen:
-        raise ValidationError(_("Solo se archiva un acta aprobada."))
-    if acta.pdf:
-        return acta
-    content = render_pdf(
-        "reports/pdf/acta.html",
-        documents.acta_context(acta),
-        pdf_variant=PDF_VARIANT,
-        attachments=[(ACTA_ATTACHMENT, acta_attachment(acta))],
-    )
-    return _store(acta, content, f"actas/{documents.filename('acta', acta.session)}")
+    # Workers that take the same acta at once: one archives it, the others leave it be.
+    with one_at_a_time(f"archive:acta:{acta.pk}", wait=False) as mine:
+        acta = Acta.objects.select_related("session__committee__institution").get(pk=acta.pk)
+        if not acta.is_frozen:
+            raise ValidationError(_("Solo se archiva un acta aprobada."))
+        if acta.pdf or not mine:
+            return acta
+        content = render_pdf(
+            "reports/pdf/acta.html",
+            documents.acta_context(acta),
+            pdf_variant=PDF_VARIANT,
+            attachments=[(ACTA_ATTACHMENT, acta_attachment(acta))],
+        )
+        return _store(acta, content, f"actas/{documents.filename('acta', acta.session)}")
 
 
 def archive_informe(informe: Informe) -> Informe:
@@ -67,15 +73,16 @@ def archive_informe(informe: Informe) -> Informe:
     # Imported here: the informes module composes the compliance checks, which read actas.
     from .informes import informe_context
 
-    informe = Informe.objects.select_related("committee__institution").get(pk=informe.pk)
-    if informe.status == Informe.Status.DRAFT:
-        raise ValidationError(_("Solo se archiva un informe presentado."))
-    if informe.pdf:
-        return informe
-    content = render_pdf(
-        "reports/pdf/informe.html", informe_context(informe), pdf_variant=PDF_VARIANT
-    )
-    return _store(informe, content, f"informes/{informe_filename(informe)}")
+    with one_at_a_time(f"archive:informe:{informe.pk}", wait=False) as mine:
+        informe = Informe.objects.select_related("committee__institution").get(pk=informe.pk)
+        if informe.status == Informe.Status.DRAFT:
+            raise ValidationError(_("Solo se archiva un informe presentado."))
+        if informe.pdf or not mine:
+            return informe
+        content = render_pdf(
+            "reports/pdf/informe.html", informe_context(informe), pdf_variant=PDF_VARIANT
+        )
+        return _store(informe, content, f"informes/{informe_filename(informe)}")
 
 
 def informe_filename(informe: Informe) -> str:
@@ -122,32 +129,101 @@ def schedule_informe_archive(informe: Informe) -> None:
 
 @dataclasses.dataclass
 class Verification:
-    """One archived file checked against the hash recorded when it was archived."""
+    """One approved document checked against what was recorded when it was archived."""
 
     document: str
     name: str
     recorded: str
-    actual: str | None  # None: the file is missing
+    actual: str | None  # None: the file is missing (or was never archived)
+    # What else is wrong, in Spanish: no archive at all, a stored snapshot that differs from
+    # the content embedded in the archived acta, a snapshot that cannot be read.
+    problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.actual == self.recorded
+        return self.actual == self.recorded and not self.problems
+
+
+def _sha256_of_stored(name: str) -> str | None:
+    if not name or not default_storage.exists(name):
+        return None
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def embedded_acta_json(name: str) -> dict | None:
+    """The acta.json embedded in an archived acta's PDF, or None if it has none or is unreadable."""
+    try:
+        with default_storage.open(name, "rb") as file:
+            reader = PdfReader(io.BytesIO(file.read()))
+        data = reader.attachments.get(ACTA_ATTACHMENT)
+        if not data:
+            return None
+        return json.loads(data[0])
+    except (OSError, ValueError, PdfReadError):
+        return None
+
+
+def _acta_problems(acta: Acta, actual: str | None) -> list[str]:
+    from .services import snapshot_problems
+
+    problems = list(snapshot_problems(acta.snapshot))
+    if not acta.pdf:
+        problems.append(_("El acta está aprobada y no tiene su PDF/A archivado."))
+    elif actual is not None:
+        embedded = embedded_acta_json(acta.pdf.name)
+        stored = json.loads(acta_attachment(acta))
+        if embedded is None:
+            problems.append(
+                _("El PDF archivado no contiene el acta.json de su contenido aprobado.")
+            )
+        elif embedded.get("content") != stored["content"]:
+            problems.append(
+                _(
+                    "El contenido aprobado guardado en la base de datos ya no es el que se "
+                    "archivó en el PDF (acta.json)."
+                )
+            )
+    return problems
 
 
 def verify_archive():
-    """Re-hash every archived file; yields one Verification per archived document."""
-    for model, label in ((Acta, _("Acta")), (Informe, _("Informe"))):
-        for document in model.objects.exclude(pdf="").order_by("pk").iterator():
-            actual = None
-            if default_storage.exists(document.pdf.name):
-                digest = hashlib.sha256()
-                with default_storage.open(document.pdf.name, "rb") as file:
-                    for chunk in iter(lambda f=file: f.read(1 << 20), b""):
-                        digest.update(chunk)
-                actual = digest.hexdigest()
-            yield Verification(
-                document=f"{label} {document.pk}: {document}",
-                name=document.pdf.name,
-                recorded=document.pdf_sha256,
-                actual=actual,
-            )
+    """
+    Check every approved acta and presented informe: its archived file exists and hashes
+    to the recorded SHA-256; an acta's stored content equals the acta.json embedded in its
+    archive. Yields one Verification per document, archived or not.
+    """
+    actas = (
+        Acta.objects.exclude(status=Acta.Status.DRAFT)
+        .select_related("session__committee")
+        .order_by("pk")
+    )
+    for acta in actas.iterator(chunk_size=200):
+        actual = _sha256_of_stored(acta.pdf.name) if acta.pdf else None
+        yield Verification(
+            document=f"{_('Acta')} {acta.pk}: {acta}",
+            name=acta.pdf.name or _("(sin archivo)"),
+            recorded=acta.pdf_sha256,
+            actual=actual,
+            problems=_acta_problems(acta, actual),
+        )
+    informes = (
+        Informe.objects.exclude(status=Informe.Status.DRAFT)
+        .select_related("committee")
+        .order_by("pk")
+    )
+    for informe in informes.iterator(chunk_size=200):
+        actual = _sha256_of_stored(informe.pdf.name) if informe.pdf else None
+        problems = (
+            [] if informe.pdf else [_("El informe está presentado y no tiene su PDF/A archivado.")]
+        )
+        yield Verification(
+            document=f"{_('Informe')} {informe.pk}: {informe}",
+            name=informe.pdf.name or _("(sin archivo)"),
+            recorded=informe.pdf_sha256,
+            actual=actual,
+            problems=problems,
+        )

@@ -505,59 +505,143 @@ def _informes(context: _Context) -> list[_InformeEvent]:
     return sorted(events, key=lambda event: event.day)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Period:
+    """What one bimonthly informe covers, as presented or, on the plan, as its point implies."""
+
+    start: datetime.date
+    end: datetime.date
+    presented: datetime.date
+    label: str
+    session: Session | None
+
+
+def _bimonthly_periods(context: _Context, events: list[_InformeEvent]) -> list[_Period]:
+    """
+    A presented informe's own period; a planned informe point's period is the two months
+    before its session's month (from the installation, for the first), as the standard
+    agenda names them.
+    """
+    installed = context.installed_on
+    periods = []
+    for event in events:
+        if event.kind != Informe.Kind.BIMONTHLY:
+            continue
+        if event.informe is not None:
+            informe = event.informe
+            session = informe.presented_at_point.session if informe.presented_at_point else None
+            periods.append(
+                _Period(
+                    informe.period_start,
+                    informe.period_end,
+                    event.day,
+                    informe.title,
+                    session,
+                )
+            )
+            continue
+        month = event.day.replace(day=1)
+        start = max(add_months(month, -2), installed)
+        periods.append(
+            _Period(
+                start,
+                month - datetime.timedelta(days=1),
+                event.day,
+                capitalize_first(event.label),
+                event.session,
+            )
+        )
+    return sorted(periods, key=lambda period: (period.start, period.presented))
+
+
 def check_prep_11(context: _Context, params: dict) -> Outcome:
-    # The final informe is an activity report too: it closes the last interval.
+    """
+    The informes' periods are contiguous from the installation, each at most ``months``
+    long and presented within the month after it ends (later is a warning); no stretch
+    longer than ``months`` goes unreported before the final informe. On the plan, each
+    informe point stands for the period its standard agenda names.
+    """
     months = params["max_months_between_informes"]
     context.require_sessions()  # Informes are presented at sessions.
     installed = context.installed_on
     events = _informes(context)
     failures, passes, objects = [], [], []
-    previous_day = installed
-    previous_label = _("de la instalación (%(day)s)") % {"day": long_date(installed)}
-    previous_informe = None
-    for event in events:
-        limit = add_months(previous_day, months)
-        text = _("%(label)s: %(gap)s después %(previous)s; límite: %(limit)s.") % {
-            "label": capitalize_first(event.label),
-            "gap": _days(event.day - previous_day),
-            "previous": previous_label,
-            "limit": long_date(limit),
+    expected = installed
+    for period in _bimonthly_periods(context, events):
+        text = {
+            "label": period.label,
+            "start": long_date(period.start),
+            "end": long_date(period.end),
         }
-        if event.day > limit:
-            failures.append(text)
-            if event.session:
-                objects.append(_session_object(event.session))
+        if period.start > expected:
+            failures.append(
+                _("Del %(from)s al %(to)s no lo cubre ningún informe (el %(label)s empieza el "
+                  "%(start)s).") % {
+                    **text,
+                    "from": long_date(expected),
+                    "to": long_date(period.start - datetime.timedelta(days=1)),
+                }
+            )  # fmt: skip
+            if period.session:
+                objects.append(_session_object(period.session))
+        elif period.start < expected:
+            failures.append(
+                _("%(label)s: su periodo empieza el %(start)s y se traslapa con el anterior, "
+                  "que termina el %(previous)s.") % {
+                    **text,
+                    "previous": long_date(expected - datetime.timedelta(days=1)),
+                }
+            )  # fmt: skip
+        if period.end >= add_months(period.start, months):
+            failures.append(
+                _("%(label)s: su periodo (del %(start)s al %(end)s) dura más de %(months)s meses.")
+                % {**text, "months": months}
+            )
         else:
-            passes.append(text)
-        # Bimonthly periods follow one another; the final informe covers the whole term.
-        if previous_informe and event.informe and event.informe.kind == Informe.Kind.BIMONTHLY:
-            expected = previous_informe.period_end + datetime.timedelta(days=1)
-            if event.informe.period_start != expected:
-                failures.append(
-                    _("%(label)s: el periodo empieza el %(start)s; debía empezar el %(expected)s.")
-                    % {
-                        "label": event.informe.title,
-                        "start": long_date(event.informe.period_start),
-                        "expected": long_date(expected),
-                    }
-                )
-        previous_day, previous_label = event.day, _("del %(label)s") % {"label": event.label}
-        if event.informe and event.informe.kind == Informe.Kind.BIMONTHLY:
-            previous_informe = event.informe
-    # Reports are due until the committee ends (or, on the record, until today).
+            passes.append(_("%(label)s: periodo del %(start)s al %(end)s.") % text)
+        due = _month_end(*_next_month(period.end))
+        if period.presented > due:
+            passes.append(
+                _("Advertencia: el %(label)s se presenta el %(presented)s, después del mes "
+                  "siguiente a su periodo (a más tardar el %(due)s).") % {
+                    **text,
+                    "label": period.label[:1].lower() + period.label[1:],
+                    "presented": long_date(period.presented),
+                    "due": long_date(due),
+                }
+            )  # fmt: skip
+        expected = max(expected, period.end + datetime.timedelta(days=1))
+    final = next((event for event in events if event.kind == Informe.Kind.FINAL), None)
+    if final is not None:
+        # The final informe reports the last stretch: at most ``months`` since the last period.
+        text = {
+            "label": capitalize_first(final.label),
+            "from": long_date(expected),
+            "months": months,
+        }
+        if final.day >= add_months(expected, months):
+            failures.append(
+                _("%(label)s: desde el %(from)s pasan más de %(months)s meses sin informe.") % text
+            )
+            if final.session:
+                objects.append(_session_object(final.session))
+        else:
+            passes.append(_("%(label)s: informa desde el %(from)s.") % text)
+        return _verdict(failures, passes, objects)
+    # Without the final informe yet, what has passed since the last period must fit in one.
     end = context.committee.closed_on or context.election_day
     if context.on == RECORD:
         end = min(end, context.today)
-    if add_months(previous_day, months) < end:
+    if add_months(expected, months) <= end:
         failures.append(
-            _("Después %(previous)s no hay informe en %(months)s meses, antes del "
-              "%(end)s.") % {
-                "previous": previous_label,
-                "months": months,
-                "end": long_date(end),
-            }
-        )  # fmt: skip
+            _("Del %(from)s al %(to)s (más de %(months)s meses) no lo cubre ningún informe.")
+            % {"from": long_date(expected), "to": long_date(end), "months": months}
+        )
     return _verdict(failures, passes, objects)
+
+
+def _next_month(day: datetime.date) -> tuple[int, int]:
+    return (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
 
 
 def _days(delta: datetime.timedelta) -> str:
@@ -780,39 +864,78 @@ def check_ses_07(context: _Context, params: dict) -> Outcome:
 def check_ses_08(context: _Context, params: dict) -> Outcome:
     window = params["max_sessions_later"]
     sessions = [s for s in context.require_sessions() if s.kind in Session.KINDS_WITH_ACTA]
+    # Whether any session with an acta comes after (in the calendar, not only on the record):
+    # the acta of the last one is approved by circulation.
+    calendar = [
+        s
+        for s in context.all_sessions
+        if s.kind in Session.KINDS_WITH_ACTA and s.status != Session.Status.CANCELLED
+    ]
     approvals = {}  # session pk → sessions whose agenda approves its acta
     points = AgendaPoint.objects.filter(
         session__in=[s.pk for s in sessions], approves_acta_of__isnull=False
     )
     for point in points:
         approvals.setdefault(point.approves_acta_of_id, set()).add(point.session_id)
-    approved_actas = {}
+    circulated = {}  # session pk → day its acta was approved by circulation
     if context.on == RECORD:
         approvals = {}
-        for acta in Acta.objects.filter(session__in=[s.pk for s in sessions]).exclude(
-            status=Acta.Status.DRAFT
-        ).select_related("approved_at_point"):  # fmt: skip
-            approved_actas[acta.session_id] = acta.approved_at_point.session_id
-            approvals.setdefault(acta.session_id, set()).add(acta.approved_at_point.session_id)
+        actas = (
+            Acta.objects.filter(
+                session__in=[s.pk for s in sessions], approved_on__lte=context.today
+            )
+            .exclude(status=Acta.Status.DRAFT)
+            .select_related("approved_at_point")
+        )
+        for acta in actas:
+            if acta.approved_at_point is None:
+                circulated[acta.session_id] = acta.approved_on
+            else:
+                approvals.setdefault(acta.session_id, set()).add(acta.approved_at_point.session_id)
     failures, passes, objects = [], [], []
     for index, session in enumerate(sessions):
         later = sessions[index + 1 :]
+        label = _session_reference(session)
+        last_in_calendar = session.role == Session.Role.CLOSING or not any(
+            s.date > session.date for s in calendar if s.pk != session.pk
+        )
+        if session.pk in circulated:
+            if last_in_calendar:
+                passes.append(
+                    _("Acta de la %(session)s: aprobada por circulación el %(day)s (no hay "
+                      "sesión posterior).") % {
+                        "session": label, "day": long_date(circulated[session.pk])
+                    }
+                )  # fmt: skip
+            else:
+                failures.append(
+                    _("Acta de la %(session)s: se aprobó por circulación aunque una sesión "
+                      "posterior podía aprobarla.") % {"session": label}
+                )  # fmt: skip
+                objects.append(_session_object(session))
+            continue
         allowed = {s.pk for s in later[:window]}
         approving = approvals.get(session.pk, set())
         if approving & allowed:
             continue
-        label = _session_reference(session)
         if approving:
             failures.append(
                 _("Acta de la %(session)s: se aprueba más de %(window)s sesiones después.")
                 % {"session": label, "window": window}
             )
             objects.append(_session_object(session))
-        elif not later:
-            passes.append(
-                _("Acta de la %(session)s: no hay sesión posterior que la apruebe.")
-                % {"session": label}
-            )
+        elif not later and last_in_calendar:
+            if context.on == PLAN:
+                passes.append(
+                    _("Acta de la %(session)s: sin sesión posterior, se aprobará por "
+                      "circulación entre las y los integrantes con voto.") % {"session": label}
+                )  # fmt: skip
+            else:
+                failures.append(
+                    _("Acta de la %(session)s: no hay sesión posterior; debe aprobarse por "
+                      "circulación entre las y los integrantes con voto.") % {"session": label}
+                )  # fmt: skip
+                objects.append(_session_object(session))
         elif context.on == RECORD and len(later) < window:
             passes.append(
                 _("Acta de la %(session)s: aún puede aprobarse en la siguiente sesión.")
@@ -827,9 +950,9 @@ def check_ses_08(context: _Context, params: dict) -> Outcome:
     if not failures:
         passes.insert(
             0,
-            _("Cada acta se aprueba a más tardar %(window)s sesiones después.")
-            % {"window": window},
-        )
+            _("Cada acta se aprueba a más tardar %(window)s sesiones después, o por "
+              "circulación la de la última sesión.") % {"window": window},
+        )  # fmt: skip
     return _verdict(failures, passes, objects)
 
 

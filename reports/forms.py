@@ -1,21 +1,12 @@
-import hashlib
-
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from agendas.models import AgendaPoint
+from agendas.services import minutes_version
 from committees.spanish import long_date
 
 from .models import Informe
-
-
-def minutes_version(point: AgendaPoint) -> str:
-    """
-    A fingerprint of a point's minutes as the page showed them: a save made over text that
-    someone else changed meanwhile is refused, so nobody overwrites another's minutes.
-    """
-    return hashlib.sha256(point.minutes.encode()).hexdigest()[:16]
 
 
 class MinutesForm(forms.ModelForm):
@@ -33,21 +24,8 @@ class MinutesForm(forms.ModelForm):
         kwargs.setdefault("prefix", f"punto-{point.pk}")
         kwargs.setdefault("initial", {"version": minutes_version(point)})
         super().__init__(*args, **kwargs)
+        # Set when the service refused the save because the text changed meanwhile.
         self.stale = False
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.data.get(self.add_prefix("version")) != minutes_version(self.instance):
-            self.stale = True
-            raise forms.ValidationError(
-                _(
-                    "Otra persona modificó el desarrollo de este punto mientras usted lo "
-                    "editaba; su texto no se guardó. Abajo está lo que usted escribió y arriba "
-                    "el texto actual: revíselo y guárdelo de nuevo."
-                ),
-                code="stale",
-            )
-        return cleaned
 
 
 class ObservationForm(forms.Form):
@@ -78,6 +56,30 @@ class ObservationForm(forms.Form):
     def clean_point(self):
         pk = self.cleaned_data["point"]
         return self.points[pk] if pk is not None else None
+
+
+class CirculationAnswerForm(forms.Form):
+    """A member's answer to the acta circulated for approval."""
+
+    decision = forms.ChoiceField(
+        label=_("Su respuesta"),
+        choices=[("approve", _("Apruebo el acta")), ("object", _("Formulo una objeción"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Elija si aprueba el acta o formula una objeción.")},
+    )
+    text = forms.CharField(
+        label=_("Objeción"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text=_("Solo si formula una objeción: qué debe cambiar en el acta."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "object" and not (cleaned.get("text") or "").strip():
+            self.add_error("text", _("Escriba su objeción."))
+        return cleaned
 
 
 class ErratumForm(forms.Form):

@@ -6,21 +6,34 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agendas.models import AgendaPoint
-from committees.models import Committee, Person
+from committees.models import Committee, Membership, Person
 from committees.spanish import capitalize_first, ordinal
 from sessions.models import Session
+from sessions.seal import SealedQuerySet, SealedRecordError, SealedRecordMixin
+
+# What archiving writes once into an approved acta: the PDF/A and its hash.
+ARCHIVE_FIELDS = ("pdf", "pdf_sha256")
 
 
-class Acta(models.Model):
-    """The minutes of a held session: drafted, approved at a later session, published."""
+class ActaQuerySet(SealedQuerySet):
+    pass
+
+
+class ActaRecordQuerySet(SealedQuerySet):
+    """Rows about an acta (observations, answers to its circulation)."""
+
+
+class Acta(SealedRecordMixin, models.Model):
+    """The minutes of a held session: drafted, approved (at a later session or by circulation)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Proyecto")
         APPROVED = "approved", _("Aprobada")
         PUBLISHED = "published", _("Publicada")
 
-    # What approval freezes: after it, only publishing changes the row.
-    FROZEN_FIELDS = ("status", "body", "approved_at_point_id", "approved_on", "snapshot")
+    # Approval seals the acta with its session (sessions.seal). After it, only publishing
+    # (approved → published) and archiving (the PDF and its hash, written once) change it.
+    SEAL_PATH = "session__sealed_at"
 
     session = models.OneToOneField(
         Session, verbose_name=_("sesión"), on_delete=models.PROTECT, related_name="acta"
@@ -38,12 +51,22 @@ class Acta(models.Model):
         blank=True,
     )
     approved_on = models.DateField(_("aprobada el"), null=True, blank=True)
+    circulated_at = models.DateTimeField(
+        _("en circulación desde"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "El acta de una sesión sin sesión posterior se circula entre las y los "
+            "integrantes con voto, que la aprueban desde su cuenta."
+        ),
+    )
     snapshot = models.JSONField(_("contenido congelado"), null=True, blank=True, editable=False)
     pdf = models.FileField(_("PDF aprobado"), upload_to="actas/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modificada el"), auto_now=True)
 
+    objects = ActaQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -53,10 +76,12 @@ class Acta(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft")
-                | Q(approved_on__isnull=False, approved_at_point__isnull=False),
+                | Q(approved_on__isnull=False, approved_at_point__isnull=False)
+                | Q(approved_on__isnull=False, circulated_at__isnull=False),
                 name="acta_approval_recorded",
                 violation_error_message=_(
-                    "Un acta aprobada indica la sesión, el punto y la fecha de su aprobación."
+                    "Un acta aprobada indica la fecha de su aprobación y el punto de la sesión "
+                    "que la aprobó, o que se aprobó por circulación."
                 ),
             ),
         ]
@@ -65,22 +90,37 @@ class Acta(models.Model):
         return f"Acta de la {self.session.reference}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            stored = Acta.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
-            if stored and stored["status"] != self.Status.DRAFT:
-                changed = [
-                    name for name in self.FROZEN_FIELDS if stored[name] != getattr(self, name)
-                ]
-                # Publishing an approved acta is the only change it still admits.
-                publishing = changed == ["status"] and self.status == self.Status.PUBLISHED
-                if changed and not publishing:
-                    raise ValidationError(
-                        _(
-                            "El acta ya fue aprobada y no se puede modificar. Para corregirla, "
-                            "registre una fe de erratas."
-                        )
-                    )
+        if self.pk is not None and self.status == self.Status.DRAFT:
+            stored = Acta._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored not in (None, self.Status.DRAFT):
+                raise SealedRecordError()
         super().save(*args, **kwargs)
+
+    @classmethod
+    def seal_allows_update(cls, queryset, values: dict) -> bool:
+        fields = set(values)
+        if fields <= {*ARCHIVE_FIELDS, "updated_at"}:
+            # Archiving writes the file once: never over an archived one.
+            return not queryset.sealed().exclude(pdf="").exists()
+        publishing = values.get("status") == cls.Status.PUBLISHED
+        return fields <= {"status", "updated_at"} and publishing
+
+    def seal_allows_change(self, stored: dict) -> bool:
+        for field in self._meta.concrete_fields:
+            old, new = stored[field.attname], getattr(self, field.attname)
+            if field.name == "pdf":
+                new = new.name if new else ""
+            if old == new or field.name == "updated_at":
+                continue
+            if field.name == "status" and (old, new) == (
+                self.Status.APPROVED,
+                self.Status.PUBLISHED,
+            ):
+                continue
+            if field.name in ARCHIVE_FIELDS and not old:
+                continue
+            return False
+        return True
 
     def clean(self):
         if self.session_id and not self.session.has_acta:
@@ -104,9 +144,80 @@ class Acta(models.Model):
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    @property
+    def approved_by_circulation(self) -> bool:
+        return self.is_frozen and self.approved_at_point_id is None
 
-class ActaObservation(models.Model):
+    @property
+    def in_circulation(self) -> bool:
+        return self.circulated_at is not None and not self.is_frozen
+
+
+class ActaApproval(SealedRecordMixin, models.Model):
+    """A member's answer to an acta circulated for approval: approves it, or objects."""
+
+    SEAL_PATH = "acta__session__sealed_at"
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Aprueba")
+        OBJECT = "object", _("Formula objeción")
+
+    acta = models.ForeignKey(
+        Acta, verbose_name=_("acta"), on_delete=models.PROTECT, related_name="circulation_answers"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("integrante"),
+        on_delete=models.PROTECT,
+        related_name="acta_answers",
+    )
+    decision = models.CharField(_("respuesta"), max_length=10, choices=Decision.choices)
+    text = models.TextField(_("objeción"), blank=True)
+    decided_at = models.DateTimeField(_("fecha de la respuesta"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrada por"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdrawn_at = models.DateTimeField(
+        _("circulación retirada el"),
+        null=True,
+        blank=True,
+        help_text=_("La circulación en que se dio se retiró: la respuesta ya no cuenta."),
+    )
+
+    objects = ActaRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("respuesta a la circulación del acta")
+        verbose_name_plural = _("respuestas a la circulación de actas")
+        ordering = ["acta", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["acta", "membership"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="acta_answer_once_per_circulation",
+                violation_error_message=_("Esta persona ya respondió a la circulación del acta."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="approve") | ~Q(text=""),
+                name="acta_objection_has_text",
+                violation_error_message=_("Escriba la objeción."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.person} — {self.get_decision_display()}"
+
+
+class ActaObservation(SealedRecordMixin, models.Model):
     """A member's observation on a draft acta, general or on one point."""
+
+    SEAL_PATH = "acta__session__sealed_at"
 
     acta = models.ForeignKey(
         Acta, verbose_name=_("acta"), on_delete=models.CASCADE, related_name="observations"
@@ -125,6 +236,9 @@ class ActaObservation(models.Model):
     text = models.TextField(_("observación"))
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
 
+    objects = ActaRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("observación al acta")
         verbose_name_plural = _("observaciones al acta")
@@ -132,6 +246,25 @@ class ActaObservation(models.Model):
 
     def __str__(self):
         return f"{self.author} — {self.created_at:%d/%m/%Y}"
+
+
+class ErratumQuerySet(models.QuerySet):
+    """Errata are never changed nor deleted: a wrong correction is corrected by another."""
+
+    def update(self, **kwargs):
+        raise ValidationError(ERRATUM_IMMUTABLE)
+
+    update.alters_data = True
+
+    def delete(self):
+        raise ValidationError(ERRATUM_IMMUTABLE)
+
+    delete.alters_data = True
+
+
+ERRATUM_IMMUTABLE = _(
+    "Una fe de erratas registrada ya no se modifica ni se elimina; para corregirla, registre otra."
+)
 
 
 class ActaErratum(models.Model):
@@ -151,6 +284,9 @@ class ActaErratum(models.Model):
     )
     recorded_at = models.DateTimeField(_("registrada el"), auto_now_add=True)
 
+    objects = ErratumQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("fe de erratas")
         verbose_name_plural = _("fes de erratas")
@@ -158,6 +294,14 @@ class ActaErratum(models.Model):
 
     def __str__(self):
         return f"{self.acta} — {self.recorded_at:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(ERRATUM_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(ERRATUM_IMMUTABLE)
 
 
 class Informe(models.Model):
@@ -285,3 +429,22 @@ class InformeRender(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """
+    A task worker (``manage.py run_worker``) that says it is alive: a task it left running
+    after its last beat is a task whose worker died, and the recovery sweep takes it again.
+    """
+
+    worker_id = models.CharField(_("proceso"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("iniciado el"))
+    last_seen = models.DateTimeField(_("última señal"))
+
+    class Meta:
+        verbose_name = _("proceso de tareas")
+        verbose_name_plural = _("procesos de tareas")
+        ordering = ["-last_seen"]
+
+    def __str__(self):
+        return self.worker_id

@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .coalesce import one_at_a_time
+
 logger = logging.getLogger(__name__)
 
 # The documents' base URL. ".invalid" never resolves (RFC 2606), and the fetcher below
@@ -213,10 +215,12 @@ def cached_pdf(template_name: str, context: dict) -> StoredPDF:
     markup = render_to_string(template_name, context)
     key = content_key(markup)
     name = f"{CACHE_FOLDER}/{key[:2]}/{key}.pdf"
-    if not default_storage.exists(name):
-        content = write_pdf(markup)
-        # Two requests may render the same document at once: both write the same bytes.
-        store_file(name, content, replace=True)
+    if default_storage.exists(name):
+        return StoredPDF(name=name)
+    # Requests for the same content at once: one renders, the others wait for its file.
+    with one_at_a_time(f"render:{key}"):
+        if not default_storage.exists(name):
+            store_file(name, write_pdf(markup), replace=True)
     return StoredPDF(name=name)
 
 

@@ -17,6 +17,13 @@ urlpatterns = [
     ),
     path("actas/<int:pk>/observaciones/", actas.acta_observation, name="acta-observation"),
     path("actas/<int:pk>/fe-de-erratas/", actas.acta_erratum, name="acta-erratum"),
+    path("actas/<int:pk>/circular/", actas.acta_circulate, name="acta-circulate"),
+    path(
+        "actas/<int:pk>/retirar-circulacion/",
+        actas.acta_withdraw_circulation,
+        name="acta-withdraw-circulation",
+    ),
+    path("actas/<int:pk>/respuesta/", actas.acta_answer, name="acta-answer"),
     path("actas/<int:pk>/historial/", actas.acta_history, name="acta-history"),
     path("sesiones/<int:pk>/convocatoria.pdf", documents.convocatoria_pdf, name="convocatoria-pdf"),
     path("sesiones/<int:pk>/orden-del-dia.pdf", documents.orden_pdf, name="orden-pdf"),

@@ -17,16 +17,29 @@ from committees.models import Committee
 
 from .forms import CancelSessionsForm, PostponeSessionsForm, SessionAdminForm
 from .models import Attendance, NoticeDelivery, Session
-from .services import cancel_session, next_session_number, postpone_session, renumber_sessions
+from .seal_admin import SealedInlineMixin, SealedRecordAdminMixin
+from .services import (
+    cancel_session,
+    next_session_number,
+    postpone_session,
+    record_attendance,
+    renumber_sessions,
+)
 
 
-class AttendanceInline(SeatRowsInline):
+class AttendanceInline(SealedInlineMixin, SeatRowsInline):
+    """Attendance on the session page; saved through record_attendance, never deleted."""
+
     model = Attendance
     fields = ("membership", "status", "arrival_time")
 
+    def has_delete_permission(self, request, obj=None):
+        # Attendance is corrected (present, absent, excused), not erased.
+        return False
+
 
 @admin.register(Session)
-class SessionAdmin(HistoryAdmin):
+class SessionAdmin(SealedRecordAdminMixin, HistoryAdmin):
     form = SessionAdminForm
     list_display = (
         "session_title",
@@ -46,7 +59,17 @@ class SessionAdmin(HistoryAdmin):
     date_hierarchy = "date"
     search_fields = ("committee__short_name", "committee__name", "place", "notes", "status_reason")
     autocomplete_fields = ("committee", "invitations")
-    readonly_fields = ("revision", "status_changed_at")
+    # The lifecycle moves the status (convene, postpone, cancel, open, close): the actions
+    # of this list and the session's page, never a field typed here.
+    readonly_fields = (
+        "status",
+        "convened_at",
+        "status_reason",
+        "status_changed_at",
+        "rescheduled_from",
+        "revision",
+        "sealed_at",
+    )
     fieldsets = (
         (None, {"fields": ("committee", "kind", "role", "number")}),
         (_("Fecha y lugar"), {"fields": ("date", "start_time", "end_time", "place", "video_link")}),
@@ -60,6 +83,7 @@ class SessionAdmin(HistoryAdmin):
                     "status_changed_at",
                     "rescheduled_from",
                     "revision",
+                    "sealed_at",
                 )
             },
         ),
@@ -71,6 +95,19 @@ class SessionAdmin(HistoryAdmin):
     @admin.display(description=_("Sesión"), ordering="number")
     def session_title(self, obj):
         return obj.title
+
+    def get_changelist_form(self, request, **kwargs):
+        """The list's editable dates: disabled on the rows of sealed sessions."""
+        base = super().get_changelist_form(request, **kwargs)
+
+        class ChangelistForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is not None and self.instance.sealed:
+                    for field in self.fields.values():
+                        field.disabled = True
+
+        return ChangelistForm
 
     def get_inlines(self, request, obj):
         # A new session gets the standard agenda of its kind (save_related); its points
@@ -108,8 +145,32 @@ class SessionAdmin(HistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Attendance:
-            for new_form in formset.extra_forms:
-                new_form.instance.recorded_by = request.user
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            # Through the service: its window (convened or held), seal and term checks.
+            for row in formset.forms:
+                if not row.has_changed() or not row.cleaned_data:
+                    continue
+                try:
+                    record_attendance(
+                        form.instance,
+                        row.cleaned_data["membership"],
+                        row.cleaned_data["status"],
+                        arrival_time=row.cleaned_data.get("arrival_time"),
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    self.message_user(
+                        request,
+                        _("No se guardó la asistencia de %(person)s: %(error)s")
+                        % {
+                            "person": row.cleaned_data["membership"].person,
+                            "error": " ".join(error.messages),
+                        },
+                        messages.ERROR,
+                    )
+            return
+        # The agenda's formset saves through the agenda services, as this user.
+        formset.user = request.user
         super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("Posponer las sesiones seleccionadas"), permissions=["change"])
@@ -216,7 +277,9 @@ class SessionAdmin(HistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
+class AttendanceAdmin(SealedRecordAdminMixin, ListSelectRelatedMixin, admin.ModelAdmin):
+    """The attendance of every session, to look up; it is taken on the session's roll call."""
+
     list_display = ("membership", "session", "status", "arrival_time", "recorded_by")
     list_filter = ("status", ("session__committee", CommitteeListFilter))
     list_select_related = (
@@ -226,12 +289,18 @@ class AttendanceAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
         "recorded_by",
     )
     search_fields = ("membership__person__name", "session__committee__short_name")
-    autocomplete_fields = ("session", "membership", "recorded_by")
+    readonly_fields = ("session", "membership", "status", "arrival_time", "recorded_by")
 
-    def save_model(self, request, obj, form, change):
-        if not change and obj.recorded_by_id is None:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    # Taken through the roll call (record_attendance checks the window, the term and the
+    # seal): here it is only read.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(NoticeDelivery)

@@ -274,3 +274,52 @@ class PostponeSessionForm(PostponeSessionsForm):
             # pair of times cannot be checked.
             return self.cleaned_data
         return super().clean()
+
+
+class RescheduleSessionForm(PostponeSessionForm):
+    """The session page's "Cambiar la fecha": earlier or later, keeping its status."""
+
+    reason = forms.CharField(
+        label=_("Motivo"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Queda registrado en la sesión y, si ya se había convocado, va en el aviso de la "
+            "nueva fecha."
+        ),
+        error_messages={"required": _("Indique el motivo del cambio de fecha.")},
+    )
+
+
+def _time_field(label: str, help_text: str = "", required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Indique la hora."),
+            "invalid": _("Escriba una hora válida, p. ej. 11:00."),
+        },
+    )
+
+
+class OpenSessionForm(forms.Form):
+    """The time the session actually started (declared by the secretariat, not the clock)."""
+
+    started_at = _time_field(
+        _("Hora de inicio"),
+        _("La hora en que se declaró el quórum, como la registra la secretaría técnica."),
+    )
+
+
+class CloseSessionForm(forms.Form):
+    """The time the session was actually closed."""
+
+    ended_at = _time_field(_("Hora de clausura"))
+
+
+class SessionTimesForm(forms.Form):
+    """Correct the start and closing times the record states, until the acta is approved."""
+
+    started_at = _time_field(_("Hora de inicio"))
+    ended_at = _time_field(_("Hora de clausura"), required=False)

@@ -11,12 +11,14 @@ from simple_history.models import HistoricalRecords
 from committees.models import Committee, Membership, Person, manages_every_committee
 from committees.spanish import capitalize_first, ordinal
 
+from .seal import SealedQuerySet, SealedRecordMixin
+
 WORK_MEETING_PARTIES = (
     "con las representaciones de partidos políticos y candidaturas independientes"
 )
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(SealedQuerySet):
     def in_calendar(self):
         """Sessions that still take (or took) place: not cancelled."""
         return self.exclude(status=Session.Status.CANCELLED)
@@ -64,8 +66,13 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(committee__in=Committee.objects.manageable_by(user).values("pk"))
 
 
-class Session(models.Model):
+class Session(SealedRecordMixin, models.Model):
     """A session or formal work meeting of a committee."""
+
+    # Sealed when its acta is approved (sessions.seal); whether it shows in the public
+    # calendar is a publication decision, not part of the record.
+    SEAL_PATH = "sealed_at"
+    SEAL_EXEMPT_FIELDS = ("is_public",)
 
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Sesión ordinaria")
@@ -149,6 +156,15 @@ class Session(models.Model):
         default=0,
         editable=False,
         help_text=_("Crece con cada cambio de fecha, hora, lugar o estado."),
+    )
+    sealed_at = models.DateTimeField(
+        _("registro sellado el"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Cuándo se aprobó el acta: desde entonces la sesión y su registro ya no cambian."
+        ),
     )
 
     objects = SessionQuerySet.as_manager()
@@ -283,6 +299,16 @@ class Session(models.Model):
         return self.kind in self.KINDS_WITH_ACTA
 
     @property
+    def sealed(self) -> bool:
+        """Its acta is approved: the session and its record no longer change."""
+        return self.sealed_at is not None
+
+    @property
+    def in_progress(self) -> bool:
+        """Opened with quorum and not yet closed."""
+        return self.opened_at is not None and self.closed_at is None
+
+    @property
     def starts_at(self) -> datetime.datetime | None:
         """Start as an aware datetime in the institution's time zone, when the time is known."""
         if self.start_time is None:
@@ -306,7 +332,11 @@ def of_body(name: str) -> str:
     return f"de {name}"
 
 
-class Attendance(models.Model):
+class AttendanceQuerySet(SealedQuerySet):
+    pass
+
+
+class Attendance(SealedRecordMixin, models.Model):
     """Whether a committee member was at a session, and how."""
 
     class Status(models.TextChoices):
@@ -328,14 +358,18 @@ class Attendance(models.Model):
     )
     status = models.CharField(_("asistencia"), max_length=10, choices=Status.choices)
     arrival_time = models.TimeField(_("hora de llegada"), null=True, blank=True)
+    # PROTECT: the record names who wrote it; an account that did is deactivated, not deleted.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registrada por"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
     )
+
+    objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("asistencia")
@@ -408,6 +442,13 @@ class NoticeDelivery(models.Model):
         verbose_name = _("envío de aviso")
         verbose_name_plural = _("envíos de avisos")
         ordering = ["session", "sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person", "kind", "revision"],
+                name="notice_once_per_person_and_revision",
+                violation_error_message=_("Este aviso ya se envió a esta persona."),
+            ),
+        ]
         indexes = [
             # The session page's log: one session's deliveries in the order they were sent.
             models.Index(fields=["session", "sent_at"], name="notice_session_sent"),

@@ -17,7 +17,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -131,23 +131,42 @@ def send_notice(session_pk: int, kind: str, person_pks: list[int]) -> list[Notic
     try:
         failure = _open(connection)
         for person in people:
+            delivery = _claim_delivery(session, kind, person)
+            if delivery is None:
+                continue  # this notice already went (or is going) to this person
             message = notice_message(session, kind, person, context)
-            sent_at = timezone.now()
-            error = failure or _send(connection, message, person)
-            deliveries.append(
-                NoticeDelivery.objects.create(
-                    session=session,
-                    person=person,
-                    email=person.email,
-                    kind=kind,
-                    revision=session.revision,
-                    sent_at=sent_at,
-                    error=error,
-                )
-            )
+            delivery.error = failure or _send(connection, message, person)
+            delivery.sent_at = timezone.now()
+            delivery.save(update_fields=["error", "sent_at"])
+            deliveries.append(delivery)
     finally:
         _close(connection)
     return deliveries
+
+
+PENDING = "Pendiente de envío: el envío se interrumpió."
+
+
+def _claim_delivery(session: Session, kind: str, person: Person) -> NoticeDelivery | None:
+    """
+    Record the delivery before sending it: a notice goes once to each person for each
+    version of the session (the table refuses a second row), so a notice announced twice at
+    once, or sent again by a second process, reaches nobody twice. Until it is sent the
+    row says so, and stays saying so if the process dies meanwhile.
+    """
+    try:
+        with transaction.atomic():
+            return NoticeDelivery.objects.create(
+                session=session,
+                person=person,
+                email=person.email,
+                kind=kind,
+                revision=session.revision,
+                sent_at=timezone.now(),
+                error=PENDING,
+            )
+    except IntegrityError:
+        return None
 
 
 def _open(connection) -> str:

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from committees.models import Committee, Membership, rule_parameters
+from committees.spanish import long_date
 
 from . import notifications
 from .models import Attendance, NoticeDelivery, Session
+from .seal import SealedRecordError
 
 # Numbers are moved out of the way by this much while they are rewritten, so that the
 # unique (committee, kind, number) constraint holds after every single UPDATE.
@@ -83,11 +85,70 @@ def _locked(session: Session) -> Session:
     return session
 
 
+def lock_open_record(session: Session) -> Session:
+    """
+    Lock the session and refuse if its record is sealed (its acta is approved): the first
+    step of every service that writes the record of a session.
+    """
+    session = _locked(session)
+    if session.sealed:
+        raise SealedRecordError()
+    return session
+
+
+def local_today(committee: Committee) -> datetime.date:
+    """Today in the institution's time zone: the day that decides what may be held."""
+    return timezone.localdate(timezone=committee.zone)
+
+
+def at_session_time(session: Session, time: datetime.time) -> datetime.datetime:
+    """A time of the session's own day, as an aware moment in the institution's zone."""
+    return datetime.datetime.combine(session.date, time, tzinfo=session.committee.zone)
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Indique el motivo.")})
     return reason
+
+
+def _move(
+    session: Session,
+    *,
+    verb: str,
+    new_date: datetime.date,
+    reason: str,
+    new_start_time: datetime.time | None,
+    new_end_time: datetime.time | None,
+    status: str,
+    notify: bool,
+) -> Session:
+    """Move a session not yet held to ``new_date``, keeping why, when and its first date."""
+    reason = _require_reason(reason)
+    session = _locked(session)
+    if session.opened_at is not None and session.status == Session.Status.CONVENED:
+        raise ValidationError(_("No se puede %(verb)s una sesión en curso.") % {"verb": verb})
+    if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
+        raise ValidationError(
+            _("No se puede %(verb)s una sesión %(status)s.")
+            % {"verb": verb, "status": session.get_status_display().lower()}
+        )
+    session.rescheduled_from = session.rescheduled_from or session.date
+    session.date = new_date
+    if new_start_time is not None:
+        session.start_time = new_start_time
+        session.end_time = new_end_time
+    session.status = status
+    session.status_reason = reason
+    session.status_changed_at = timezone.now()
+    session.full_clean()
+    session.save()
+    renumber_sessions(session.committee, session.kind)
+    session.refresh_from_db()
+    if notify and notifications.was_convened(session):
+        notifications.announce(session, NoticeDelivery.Kind.RESCHEDULING)
+    return session
 
 
 @transaction.atomic
@@ -104,34 +165,49 @@ def postpone_session(
     Move a session that has not been held to a later date, keeping why and when; if it
     had been convened, its participants get the new date by e-mail.
     """
-    reason = _require_reason(reason)
-    session = _locked(session)
-    if session.opened_at is not None and session.status == Session.Status.CONVENED:
-        raise ValidationError(_("No se puede posponer una sesión en curso."))
-    if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
-        raise ValidationError(
-            _("No se puede posponer una sesión %(status)s.")
-            % {"status": session.get_status_display().lower()}
-        )
-    if new_date <= session.date:
+    if new_date <= _locked(session).date:
         raise ValidationError(
             {"new_date": _("La nueva fecha debe ser posterior a la fecha actual de la sesión.")}
         )
-    session.rescheduled_from = session.rescheduled_from or session.date
-    session.date = new_date
-    if new_start_time is not None:
-        session.start_time = new_start_time
-        session.end_time = new_end_time
-    session.status = Session.Status.POSTPONED
-    session.status_reason = reason
-    session.status_changed_at = timezone.now()
-    session.full_clean()
-    session.save()
-    renumber_sessions(session.committee, session.kind)
-    session.refresh_from_db()
-    if notify and notifications.was_convened(session):
-        notifications.announce(session, NoticeDelivery.Kind.RESCHEDULING)
-    return session
+    return _move(
+        session,
+        verb=_("posponer"),
+        new_date=new_date,
+        reason=reason,
+        new_start_time=new_start_time,
+        new_end_time=new_end_time,
+        status=Session.Status.POSTPONED,
+        notify=notify,
+    )
+
+
+@transaction.atomic
+def reschedule_session(
+    session: Session,
+    *,
+    new_date: datetime.date,
+    reason: str,
+    new_start_time: datetime.time | None = None,
+    new_end_time: datetime.time | None = None,
+    notify: bool = True,
+) -> Session:
+    """
+    Change the date of a session not yet held, earlier or later, keeping its status (a
+    session that is held on another day than planned is first moved to it, with the
+    reason); if it had been convened, its participants get the new date by e-mail.
+    """
+    if new_date == _locked(session).date:
+        raise ValidationError({"new_date": _("Indique una fecha distinta de la actual.")})
+    return _move(
+        session,
+        verb=_("cambiar la fecha de"),
+        new_date=new_date,
+        reason=reason,
+        new_start_time=new_start_time,
+        new_end_time=new_end_time,
+        status=session.status,
+        notify=notify,
+    )
 
 
 @transaction.atomic
@@ -158,6 +234,26 @@ def cancel_session(session: Session, *, reason: str, notify: bool = True) -> Ses
     return session
 
 
+# Attendance is taken once the session is convened (and corrected after it is held).
+ROLL_CALL_STATUSES = (Session.Status.CONVENED, Session.Status.HELD)
+
+
+def roll_call_closed_by(session: Session) -> str:
+    """Why the attendance of ``session`` may not be recorded now, if it may not."""
+    if session.sealed:
+        return str(SealedRecordError().message)
+    if session.status not in ROLL_CALL_STATUSES:
+        return _("La asistencia se registra una vez convocada la sesión.")
+    return ""
+
+
+def _check_roll_call_open(session: Session) -> None:
+    if session.sealed:
+        raise SealedRecordError()
+    if reason := roll_call_closed_by(session):
+        raise ValidationError(reason)
+
+
 @transaction.atomic
 def record_attendance(
     session: Session,
@@ -168,6 +264,12 @@ def record_attendance(
     by=None,
 ) -> Attendance:
     """Record (or correct) whether a person was at a session; only people of its committee."""
+    session = lock_open_record(session)
+    _check_roll_call_open(session)
+    return _write_attendance(session, membership, status, arrival_time=arrival_time, by=by)
+
+
+def _write_attendance(session, membership, status, *, arrival_time, by) -> Attendance:
     attendance = Attendance.objects.filter(session=session, membership=membership).first()
     attendance = attendance or Attendance(session=session, membership=membership)
     attendance.status = status
@@ -176,6 +278,32 @@ def record_attendance(
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+@transaction.atomic
+def record_roll_call(
+    session: Session,
+    answers: list[tuple[Membership, str, datetime.time | None]],
+    *,
+    by=None,
+) -> int:
+    """
+    Record a whole roll call: every answer that differs from what is stored, all of them or
+    (on any refusal) none. Returns how many seats changed.
+    """
+    session = lock_open_record(session)
+    _check_roll_call_open(session)
+    stored = {
+        attendance.membership_id: (attendance.status, attendance.arrival_time)
+        for attendance in session.attendances.all()
+    }
+    changed = 0
+    for membership, status, arrival in answers:
+        if stored.get(membership.pk) == (status, arrival):
+            continue
+        _write_attendance(session, membership, status, arrival_time=arrival, by=by)
+        changed += 1
+    return changed
 
 
 # --- Convening, quorum, opening and closing ------------------------------------------------
@@ -214,6 +342,22 @@ def required_for_quorum(voting_members: int, rule: str) -> int:
     if rule == "all":
         return voting_members
     raise ValidationError(_("Regla de quórum desconocida: «%(rule)s».") % {"rule": rule})
+
+
+def preview_quorum(session: Session, memberships, statuses: dict[int, str]) -> Quorum:
+    """
+    The quorum a roll call would give before it is saved: the rule of compute_quorum
+    (members with vote active on the date, present in the room or remotely) applied to the
+    seats on the page (``memberships``, already active on the date) and the answers typed.
+    """
+    voting = [membership for membership in memberships if membership.has_vote]
+    present = sum(statuses.get(m.pk) in Attendance.PRESENT_STATUSES for m in voting)
+    rule = rule_parameters(session.committee, "SES-04")["quorum"]
+    return Quorum(
+        voting_members=len(voting),
+        present=present,
+        required=required_for_quorum(len(voting), rule),
+    )
 
 
 def compute_quorum(session: Session) -> Quorum:
@@ -277,29 +421,117 @@ def convene_session(
     return warnings
 
 
+def _refuse_before_its_date(session: Session, verb: str, today: datetime.date | None) -> None:
+    today = today or local_today(session.committee)
+    if session.date > today:
+        raise ValidationError(
+            _(
+                "La sesión está programada para el %(day)s: no se puede %(verb)s antes de esa "
+                "fecha. Si se celebró en otra fecha, primero cambie su fecha e indique el motivo."
+            )
+            % {"day": long_date(session.date), "verb": verb}
+        )
+
+
 @transaction.atomic
-def open_session(session: Session, *, now: datetime.datetime | None = None) -> Quorum:
-    """Declare the quorum and open a convened session; refused when there is no quorum."""
-    session = _locked(session)
+def open_session(
+    session: Session, *, started_at: datetime.time, today: datetime.date | None = None
+) -> Quorum:
+    """
+    Declare the quorum and open a convened session at the time the secretariat states
+    (the record may be entered after the day it was held, never before it); refused when
+    there is no quorum.
+    """
+    session = lock_open_record(session)
     if session.status != Session.Status.CONVENED or session.opened_at is not None:
         raise ValidationError(_("Solo se abre una sesión convocada que aún no ha comenzado."))
+    _refuse_before_its_date(session, _("abrir"), today)
+    if started_at is None:
+        raise ValidationError({"started_at": _("Indique la hora en que inició la sesión.")})
     quorum = compute_quorum(session)
     if not quorum.is_met:
         raise ValidationError(_("No hay quórum. %(detail)s") % {"detail": quorum})
-    session.opened_at = now or timezone.now()
+    session.opened_at = at_session_time(session, started_at)
     session.quorum_present = quorum.present
     session.quorum_required = quorum.required
     session.save()
     return quorum
 
 
+def undecided_points(session: Session):
+    """Points for approval of the session with neither a vote nor a stated disposition."""
+    return session.points.undecided().order_by("position")
+
+
+def _check_closing_time(session: Session, ended_at: datetime.time | None) -> None:
+    if ended_at is None:
+        raise ValidationError({"ended_at": _("Indique la hora en que se clausuró la sesión.")})
+    started = timezone.localtime(session.opened_at, session.committee.zone).time()
+    if ended_at <= started:
+        raise ValidationError(
+            {
+                "ended_at": _("La hora de clausura debe ser posterior a la de inicio (%(start)s).")
+                % {"start": f"{started:%H:%M}"}
+            }
+        )
+
+
 @transaction.atomic
-def close_session(session: Session, *, now: datetime.datetime | None = None) -> Session:
-    """Close an open session: it is held from now on."""
-    session = _locked(session)
+def close_session(
+    session: Session, *, ended_at: datetime.time, today: datetime.date | None = None
+) -> Session:
+    """
+    Close an open session at the time the secretariat states: it is held from then on.
+    Every point for approval needs a result or a stated disposition first.
+    """
+    session = lock_open_record(session)
     if session.opened_at is None or session.status != Session.Status.CONVENED:
         raise ValidationError(_("Solo se clausura una sesión que se abrió con quórum."))
-    session.closed_at = now or timezone.now()
+    _refuse_before_its_date(session, _("clausurar"), today)
+    _check_closing_time(session, ended_at)
+    undecided = list(undecided_points(session))
+    if undecided:
+        raise ValidationError(
+            ngettext(
+                "Antes de clausurar, registre la votación del punto para aprobación que falta "
+                "o indique por qué no se votó (retirado, diferido o no votado): %(points)s.",
+                "Antes de clausurar, registre la votación de los puntos para aprobación que "
+                "faltan o indique por qué no se votaron (retirados, diferidos o no votados): "
+                "%(points)s.",
+                len(undecided),
+            )
+            % {"points": "; ".join(f"{point.position}. «{point.title}»" for point in undecided)}
+        )
+    session.closed_at = at_session_time(session, ended_at)
     session.status = Session.Status.HELD
+    session.save()
+    return session
+
+
+@transaction.atomic
+def set_session_times(
+    session: Session, *, started_at: datetime.time, ended_at: datetime.time | None = None
+) -> Session:
+    """
+    Correct the start (and, once closed, the closing) time the record states; possible
+    until the acta is approved.
+    """
+    session = lock_open_record(session)
+    if session.opened_at is None:
+        raise ValidationError(_("La sesión aún no se ha abierto: no tiene horas que corregir."))
+    if started_at is None:
+        raise ValidationError({"started_at": _("Indique la hora en que inició la sesión.")})
+    session.opened_at = at_session_time(session, started_at)
+    if session.closed_at is not None:
+        _check_closing_time(session, ended_at)
+        session.closed_at = at_session_time(session, ended_at)
+    elif ended_at is not None:
+        raise ValidationError(
+            {
+                "ended_at": _(
+                    "La sesión aún no se clausura: su hora de clausura se indica al cerrarla."
+                )
+            }
+        )
     session.save()
     return session

@@ -13,6 +13,8 @@ urlpatterns = [
     path("sesiones/<int:pk>/cancelar/", views.session_cancel, name="cancel"),
     path("sesiones/<int:pk>/abrir/", views.session_open, name="open"),
     path("sesiones/<int:pk>/clausurar/", views.session_close, name="close"),
+    path("sesiones/<int:pk>/horas/", views.session_times, name="times"),
+    path("sesiones/<int:pk>/cambiar-fecha/", views.session_reschedule, name="reschedule"),
     path("organos/<slug:slug>/sesiones/nueva/", views.session_create, name="create"),
     path("organos/<slug:slug>/calendario/importar/", views.calendar_import, name="import"),
     path(

@@ -32,8 +32,12 @@ from .forms import (
     CalendarFilterForm,
     CalendarImportForm,
     CancelSessionForm,
+    CloseSessionForm,
+    OpenSessionForm,
     PostponeSessionForm,
+    RescheduleSessionForm,
     SessionForm,
+    SessionTimesForm,
 )
 from .models import NoticeDelivery, Session
 from .services import (
@@ -43,6 +47,9 @@ from .services import (
     convene_session,
     open_session,
     postpone_session,
+    reschedule_session,
+    set_session_times,
+    undecided_points,
 )
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -155,10 +162,15 @@ def get_session_for_user(user, pk: int, *, manage: bool = False) -> Session:
 @require_safe
 def session_detail(request, pk):
     session = get_session_for_user(request.user, pk)
+    return _render_detail(request, session)
+
+
+def _render_detail(request, session: Session, *, status: int = 200, **forms):
+    """The session page; ``forms`` are bound lifecycle forms to show with their errors."""
     can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
     context = agenda_context(session, can_manage=can_manage)
-    context.update(lifecycle_context(session, can_manage=can_manage))
-    return render(request, "sessions/session_detail.html", context)
+    context.update(lifecycle_context(session, can_manage=can_manage, **forms))
+    return render(request, "sessions/session_detail.html", context, status=status)
 
 
 @login_required
@@ -335,27 +347,40 @@ NOTICE_NAMES = {
 def lifecycle_actions(session: Session) -> tuple[str, ...]:
     """What the secretariat may do next with the session (the panel offers these)."""
     if session.status in (Session.Status.PLANNED, Session.Status.POSTPONED):
-        return ("convene", "postpone", "cancel")
+        return ("convene", "reschedule", "postpone", "cancel")
     if session.status == Session.Status.CONVENED and session.opened_at is None:
-        return ("open", "postpone", "cancel")
+        return ("open", "reschedule", "postpone", "cancel")
     if session.status == Session.Status.CONVENED and session.closed_at is None:
-        return ("close",)
+        return ("close", "times")
+    if session.opened_at is not None and not session.sealed:
+        return ("times",)
     return ()
 
 
-def lifecycle_context(session: Session, *, can_manage: bool) -> dict:
+def lifecycle_context(session: Session, *, can_manage: bool, **forms) -> dict:
     """
-    The lifecycle panel of the session page. For the secretariat: the actions, the live
-    quorum while the session can be opened, and the log of notices sent (only a session
-    that was convened has one). Members see the status and its dates only (already on
-    ``session``): no query.
+    The lifecycle panel of the session page. For the secretariat: the actions, with the
+    times to declare prefilled from the schedule; the live quorum while the session can be
+    opened; the points still undecided while it can be closed; and the log of notices sent
+    (only a session that was convened has one). Members see the status and its dates only
+    (already on ``session``): no query.
     """
     if not can_manage:
         return {"lifecycle_actions": ()}
     actions = lifecycle_actions(session)
+    zone = session.committee.zone
+    opened = timezone.localtime(session.opened_at, zone).time() if session.opened_at else None
+    closed = timezone.localtime(session.closed_at, zone).time() if session.closed_at else None
     return {
         "lifecycle_actions": actions,
         "quorum": compute_quorum(session) if "open" in actions else None,
+        "undecided": list(undecided_points(session)) if "close" in actions else [],
+        "open_form": forms.get("open_form")
+        or OpenSessionForm(initial={"started_at": session.start_time}),
+        "close_form": forms.get("close_form")
+        or CloseSessionForm(initial={"ended_at": session.end_time}),
+        "times_form": forms.get("times_form")
+        or SessionTimesForm(initial={"started_at": opened, "ended_at": closed}),
         "notices": notifications.notice_log(session) if session.convened_at else [],
     }
 
@@ -382,17 +407,22 @@ def _report_notice(request, session: Session, kind: str) -> None:
         messages.warning(request, warning)
 
 
+REFUSALS = {
+    "postpone": _lazy("No se puede posponer una sesión %(status)s."),
+    "cancel": _lazy("No se puede cancelar una sesión %(status)s."),
+    "reschedule": _lazy("No se puede cambiar la fecha de una sesión %(status)s."),
+}
+
+
 def _refusal(session: Session, verb: str) -> str | None:
-    """Why ``verb`` ("postpone", "cancel") cannot be done now, or None if it can."""
+    """Why ``verb`` ("postpone", "cancel", "reschedule") cannot be done now, or None."""
     if verb in lifecycle_actions(session):
         return None
     if session.opened_at is not None and session.closed_at is None:
         state = _("en curso")
     else:
         state = session.get_status_display().lower()
-    if verb == "postpone":
-        return _("No se puede posponer una sesión %(status)s.") % {"status": state}
-    return _("No se puede cancelar una sesión %(status)s.") % {"status": state}
+    return REFUSALS[verb] % {"status": state}
 
 
 @login_required
@@ -465,45 +495,98 @@ def session_cancel(request, pk):
     return render(request, "sessions/session_cancel.html", {"session": session, "form": form})
 
 
-def _moment(session: Session, scheduled: datetime.time | None) -> datetime.datetime:
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_reschedule(request, pk):
+    session = get_session_for_user(request.user, pk, manage=True)
+    refusal = _refusal(session, "reschedule")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_lifecycle_url(session))
+    was_convened = notifications.was_convened(session)
+    form = RescheduleSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reschedule_session(session, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("La %(session)s queda para el %(day)s.")
+                % {"session": session.reference, "day": long_date(session.date, weekday=True)},
+            )
+            if was_convened:
+                _report_notice(request, session, NoticeDelivery.Kind.RESCHEDULING)
+            return redirect(_lifecycle_url(session))
+    return render(
+        request,
+        "sessions/session_postpone.html",
+        {"session": session, "form": form, "rescheduling": True},
+    )
+
+
+def _lifecycle_step(request, pk, form_class, form_name, apply, done):
     """
-    When the session opened or closed: now, for a session held today; for one recorded
-    afterwards, its scheduled time on its own date (the acta must not say "today").
+    Open, close, or correct the times of a session: a small form on the session page. A
+    refusal or a bad time shows the page again with the form as typed and the reason.
     """
-    now = timezone.now()
-    if session.date >= timezone.localdate():
-        return now
-    at = scheduled or timezone.localtime(now, session.committee.zone).time()
-    return datetime.datetime.combine(session.date, at, tzinfo=session.committee.zone)
+    session = get_session_for_user(request.user, pk, manage=True)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            result = apply(session, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(_lifecycle_url(session))
+        else:
+            messages.success(request, done(session, result))
+            return redirect(_lifecycle_url(session))
+    session.refresh_from_db()
+    return _render_detail(request, session, status=400, **{form_name: form})
 
 
 @login_required
 @require_POST
 def session_open(request, pk):
-    session = get_session_for_user(request.user, pk, manage=True)
-    try:
-        quorum = open_session(session, now=_moment(session, session.start_time))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Se declaró el quórum y comenzó la sesión. %(quorum)s") % {"quorum": quorum},
-        )
-    return redirect(_lifecycle_url(session))
+    return _lifecycle_step(
+        request,
+        pk,
+        OpenSessionForm,
+        "open_form",
+        open_session,
+        lambda session, quorum: (
+            _("Se declaró el quórum y comenzó la sesión. %(quorum)s") % {"quorum": quorum}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def session_close(request, pk):
-    session = get_session_for_user(request.user, pk, manage=True)
-    try:
-        close_session(session, now=_moment(session, session.end_time))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Se clausuró la %(session)s; queda como celebrada.") % {"session": session.reference},
-        )
-    return redirect(_lifecycle_url(session))
+    return _lifecycle_step(
+        request,
+        pk,
+        CloseSessionForm,
+        "close_form",
+        close_session,
+        lambda session, result: (
+            _("Se clausuró la %(session)s; queda como celebrada.") % {"session": session.reference}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def session_times(request, pk):
+    return _lifecycle_step(
+        request,
+        pk,
+        SessionTimesForm,
+        "times_form",
+        set_session_times,
+        lambda session, result: _("Se corrigieron las horas de la sesión."),
+    )

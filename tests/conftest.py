@@ -11,6 +11,10 @@ def load_default_rules() -> None:
     """
     migration = importlib.import_module("committees.migrations.0004_default_rules")
     migration.load_rules(django_apps, None)
+    corrections = importlib.import_module(
+        "committees.migrations.0006_rules_circulation_and_informe_periods"
+    )
+    corrections.update_statements(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

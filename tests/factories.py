@@ -123,3 +123,24 @@ def make_agreement(point=None, **overrides) -> Agreement:
         "text": "Se aprueba el Proceso Técnico Operativo del PREP.",
     }
     return Agreement.objects.create(**{**fields, **overrides})
+
+
+def make_open_session(committee=None, **overrides) -> Session:
+    """
+    A session under way (convened, opened with quorum at 11:00 on its date), built
+    directly: for tests that record agreements or votes and are not about the lifecycle.
+    """
+    committee = committee or make_committee()
+    fields = {"date": datetime.date(2023, 12, 18), **overrides}
+    zone = committee.zone
+    fields.setdefault("status", Session.Status.CONVENED)
+    fields.setdefault(
+        "convened_at",
+        datetime.datetime.combine(
+            fields["date"] - datetime.timedelta(days=5), datetime.time(10), tzinfo=zone
+        ),
+    )
+    fields.setdefault(
+        "opened_at", datetime.datetime.combine(fields["date"], datetime.time(11), tzinfo=zone)
+    )
+    return make_session(committee, **fields)

@@ -6,7 +6,7 @@ actas): convened without sending notices, attended, opened with quorum, held.
 import datetime
 import zoneinfo
 
-from agendas.services import cast_vote, schedule_session
+from agendas.services import cast_vote, dispose_point, schedule_session
 from committees.models import Membership
 from reports.services import approve_acta
 from sessions.models import Attendance, Session
@@ -47,16 +47,24 @@ def attend(session, memberships, status=Attendance.Status.PRESENT) -> None:
 def opened(session) -> Session:
     """Everyone on the committee present, then the session opened at 11:00 with quorum."""
     attend(session, session.committee.memberships.active_on(session.date))
-    open_session(session, now=at(session.date, 11))
+    open_session(session, started_at=datetime.time(11))
     session.refresh_from_db()
     return session
 
 
+NOT_VOTED_REASON = "No se sometió a votación."
+
+
 def held(session) -> Session:
-    """Opened (if it was not) and closed at 13:00: the session is held."""
+    """
+    Opened (if it was not) and closed at 13:00: the session is held. Points for approval
+    that the test did not vote are recorded as not put to a vote, which closing requires.
+    """
     if session.opened_at is None:
         opened(session)
-    close_session(session, now=at(session.date, 13))
+    for point in session.points.undecided():
+        dispose_point(point, disposition="not_voted", reason=NOT_VOTED_REASON)
+    close_session(session, ended_at=datetime.time(13))
     session.refresh_from_db()
     return session
 

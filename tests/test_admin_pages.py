@@ -24,7 +24,15 @@ from committees.models import (
     Rule,
     RuleOverride,
 )
-from reports.models import Acta, ActaErratum, ActaObservation, Informe, InformeRender
+from reports.models import (
+    Acta,
+    ActaApproval,
+    ActaErratum,
+    ActaObservation,
+    Informe,
+    InformeRender,
+    WorkerHeartbeat,
+)
 from sessions.models import Attendance, NoticeDelivery, Session
 
 ROWS = 30  # enough rows to reveal a query per row in any list
@@ -177,6 +185,20 @@ def build_world(user):
     acta = Acta.objects.first()
     ActaObservation.objects.create(acta=acta, author=people[0], text="Corregir el punto 3.")
     ActaErratum.objects.create(acta=acta, text="Dice 12:00, debe decir 13:00.", recorded_by=user)
+    ActaApproval.objects.bulk_create(
+        ActaApproval(
+            acta=acta,
+            membership=membership,
+            decision=ActaApproval.Decision.APPROVE,
+            decided_at=timezone.now(),
+            recorded_by=user,
+        )
+        for membership in memberships
+        if membership.has_vote
+    )
+    WorkerHeartbeat.objects.create(
+        worker_id="worker-1", started_at=timezone.now(), last_seen=timezone.now()
+    )
     RuleOverride.objects.create(
         committee=cotaprep,
         rule=Rule.objects.get(code="SES-01"),

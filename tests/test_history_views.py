@@ -5,13 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from agendas.forms import point_version
 from agendas.models import AgendaPoint
-from agendas.services import adopt_agreement
+from agendas.services import adopt_agreement, point_version
 from committees.models import Membership
 from reports.services import draft_acta
 from sessions.models import Session
-from tests.factories import make_committee, make_point, make_session
+from tests.factories import make_committee, make_open_session, make_point
 from tests.record import DAY, held, opened, scheduled, seats
 from tests.web import assert_sign_in_required, make_user_with_seat, page_text, signed_in
 
@@ -49,7 +48,7 @@ def outsider(django_user_model):
 
 @pytest.fixture
 def session(committee):
-    return make_session(committee, date=DAY, place="Sala A")
+    return make_open_session(committee, date=DAY, place="Sala A")
 
 
 @pytest.fixture
@@ -117,8 +116,10 @@ def test_the_session_history_lists_a_change_with_its_user(client, secretary, mem
 
     assert response.status_code == 200
     text = page_text(response)
-    assert "Secretaria Modificación Lugar: Sala A → Sala B del Consejo" in text
-    assert "Sin usuario registrado Creación" in text
+    assert (
+        "Secretaria Sesión: Datos de la sesión Modificación Lugar: Sala A → Sala B del Consejo"
+    ) in text
+    assert "Sin usuario registrado Sesión: Datos de la sesión Creación" in text
     assert text.index("Modificación") < text.index("Creación")  # newest first
 
 
@@ -146,8 +147,8 @@ def test_the_session_history_lists_the_agenda_changes_made_on_the_pages(
     )
 
     assert (
-        "Secretaria 1. Informe del PREP y sus simulacros Modificación Título: Informe del PREP "
-        "→ Informe del PREP y sus simulacros"
+        "Secretaria Punto del orden del día: 1. Informe del PREP y sus simulacros Modificación "
+        "Título: Informe del PREP → Informe del PREP y sus simulacros"
     ) in text
 
 
@@ -198,15 +199,20 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
         point.save()
     signed_in(client, secretary)
 
-    # 1 the session, 2 the user, 3-4 permissions, 5 the session, 6 its history with users
-    # and their people, 7 the agenda's history with users and their people.
-    with django_assert_max_num_queries(7):
+    # 1 the session, 2 the user, 3-4 permissions, 5 the session, then one query per kind of
+    # record, each with its users and their people: 6 the session's history, 7 the points',
+    # 8 attendance, 9 votes, 10 documents, 11 agreements, 12 the acta, 13 its observations,
+    # 14 the answers to its circulation, 15 its errata.
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("agendas:session-history", args=[session.pk]))
 
-    shown = min(changes + 1, 100)
-    assert len(response.context["entries"]) == shown
-    assert len(response.context["point_entries"]) == shown
-    assert ("Se muestran los 100 cambios más recientes." in page_text(response)) == (changes >= 100)
+    # One timeline: the session's and the point's changes (each saved once), newest first.
+    entries = response.context["entries"]
+    assert len(entries) == min(2 * (changes + 1), 100)
+    assert entries == sorted(entries, key=lambda entry: (entry.date, entry.order), reverse=True)
+    assert ("Se muestran los 100 cambios más recientes." in page_text(response)) == (
+        2 * (changes + 1) > 100
+    )
 
 
 @pytest.mark.parametrize("changes", [3, 150], ids=["small", "large"])

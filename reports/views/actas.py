@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,13 +11,26 @@ from django.views.decorators.http import require_POST, require_safe
 
 # The acta's pages compose the session's access rule and the shared history from agendas.
 from agendas.models import AgendaPoint
+from agendas.services import MinutesConflict, minutes_version
 from agendas.views import get_session_for_agenda, history_entries
 from committees.models import Membership, Person
 from sessions.models import Session
 
-from ..forms import ErratumForm, MinutesForm, ObservationForm, minutes_version
+from ..forms import CirculationAnswerForm, ErratumForm, MinutesForm, ObservationForm
 from ..models import Acta
-from ..services import acta_content, add_observation, draft_acta, record_erratum
+from ..services import (
+    acta_content,
+    add_observation,
+    answer_circulation,
+    circulate_acta,
+    circulation_refused_by,
+    circulation_tally,
+    draft_acta,
+    record_erratum,
+    snapshot_problems,
+    update_minutes,
+    withdraw_circulation,
+)
 
 
 def get_acta_for_user(user, pk: int, *, manage: bool = False) -> Acta:
@@ -41,6 +53,19 @@ def _observer(user, session: Session) -> Person | None:
     ).first()
 
 
+def _circulation_voter(user, acta: Acta) -> Membership | None:
+    """The user's seat with vote on the session's date: who answers the circulation."""
+    if not user.is_authenticated:
+        return None
+    return (
+        acta.session.committee.memberships.with_vote()
+        .active_on(acta.session.date)
+        .filter(person__user=user)
+        .select_related("person")
+        .first()
+    )
+
+
 def _acta_url(acta: Acta, anchor: str = "") -> str:
     url = reverse("reports:acta", args=[acta.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -56,21 +81,43 @@ def _by_role(attendance: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(Membership.group_heading(label, len(rows)), rows) for label, rows in ordered]
 
 
+EMPTY_CONTENT = {
+    "committee": {},
+    "session": {},
+    "quorum": {},
+    "attendance": [],
+    "points": [],
+    "signatories": [],
+}
+
+
 def _acta_context(
-    request, acta: Acta, *, minutes_form=None, observation_form=None, erratum_form=None
+    request,
+    acta: Acta,
+    *,
+    minutes_form=None,
+    observation_form=None,
+    erratum_form=None,
+    answer_form=None,
 ) -> dict:
     """
     The acta as it reads: a draft from the live record, an approved acta from the content
-    frozen at its approval (never from the record, which may have changed since).
+    frozen at its approval (never from the record, which may have changed since). Stored
+    content that is damaged is reported on the page, never a server error.
     """
     session = acta.session
     can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
     points = {}
+    problems = []
     if acta.is_frozen:
         content = acta.snapshot
+        problems = snapshot_problems(content)
+        if problems:
+            content = EMPTY_CONTENT
     else:
         content = acta_content(session)
         points = {point.position: point for point in session.points.order_by("position")}
+    editable = can_manage and not acta.is_frozen and not acta.in_circulation
     # The content states each result by its label; a tie is the one to flag.
     tie = _("Empate")
     approved_labels = {_("Aprobado por unanimidad"), _("Aprobado por mayoría")}
@@ -78,7 +125,7 @@ def _acta_context(
     for data in content["points"]:
         point = points.get(data["position"])
         form = None
-        if can_manage and point is not None:
+        if editable and point is not None:
             if minutes_form is not None and minutes_form.instance.pk == point.pk:
                 form = minutes_form
             else:
@@ -98,10 +145,18 @@ def _acta_context(
         observation_form = ObservationForm(points=list(points.values()))
     if can_manage and acta.is_frozen and erratum_form is None:
         erratum_form = ErratumForm()
+    tally = circulation_tally(acta) if acta.circulated_at else None
+    voter = _circulation_voter(request.user, acta) if acta.in_circulation else None
+    if voter is not None and answer_form is None:
+        answer = tally.answer_of(voter)
+        answer_form = CirculationAnswerForm(
+            initial={"decision": answer.decision, "text": answer.text} if answer else None
+        )
     return {
         "acta": acta,
         "session": session,
         "content": content,
+        "content_problems": problems,
         "attendance_groups": _by_role(content["attendance"]),
         "sections": sections,
         "approval": content.get("approval") if acta.is_frozen else None,
@@ -116,6 +171,12 @@ def _acta_context(
             else []
         ),
         "erratum_form": erratum_form if can_manage and acta.is_frozen else None,
+        "tally": tally,
+        "can_circulate": can_manage and not circulation_refused_by(acta),
+        "can_withdraw": can_manage and acta.in_circulation,
+        "voter": voter,
+        "my_answer": tally.answer_of(voter) if tally and voter else None,
+        "answer_form": answer_form if voter is not None else None,
     }
 
 
@@ -156,26 +217,101 @@ def acta_detail(request, pk):
 def acta_minutes(request, pk, point_pk):
     acta = get_acta_for_user(request.user, pk, manage=True)
     point = get_object_or_404(AgendaPoint, pk=point_pk, session_id=acta.session_id)
-    with transaction.atomic():
-        # Approval locks the acta too: minutes are never saved into an acta just approved.
-        if Acta.objects.select_for_update().get(pk=acta.pk).is_frozen:
-            messages.error(
-                request,
-                _(
-                    "El acta ya fue aprobada y no se puede modificar. Para corregirla, "
-                    "registre una fe de erratas."
-                ),
+    form = MinutesForm(request.POST, instance=AgendaPoint.objects.get(pk=point.pk))
+    if form.is_valid():
+        try:
+            update_minutes(
+                acta,
+                point,
+                minutes=form.cleaned_data["minutes"],
+                version=form.cleaned_data["version"],
+                by=request.user,
             )
+        except MinutesConflict as error:
+            form.stale = True
+            form.add_error(None, error)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
             return redirect(_acta_url(acta))
-        form = MinutesForm(request.POST, instance=point)
-        if form.is_valid():
-            form.save()
+        else:
             messages.success(
                 request,
                 _("Se guardó el desarrollo del punto %(position)s.") % {"position": point.position},
             )
             return redirect(_acta_url(acta, f"punto-{point.position}"))
+    acta.refresh_from_db()
     return _render_acta(request, acta, minutes_form=form)
+
+
+@login_required
+@require_POST
+def acta_circulate(request, pk):
+    """Send the draft acta of the last session to the members with vote for approval."""
+    acta = get_acta_for_user(request.user, pk, manage=True)
+    try:
+        circulate_acta(acta, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "El acta está en circulación: las y los integrantes con voto pueden aprobarla "
+                "o formular objeciones desde su cuenta."
+            ),
+        )
+    return redirect(_acta_url(acta, "circulacion"))
+
+
+@login_required
+@require_POST
+def acta_withdraw_circulation(request, pk):
+    acta = get_acta_for_user(request.user, pk, manage=True)
+    try:
+        withdraw_circulation(acta, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Se retiró la circulación: las respuestas recibidas dejan de contar."),
+        )
+    return redirect(_acta_url(acta, "circulacion"))
+
+
+@login_required
+@require_POST
+def acta_answer(request, pk):
+    """A member with vote approves the circulated acta, or objects to it."""
+    acta = get_acta_for_user(request.user, pk)
+    voter = _circulation_voter(request.user, acta)
+    if voter is None:
+        raise Http404("Solo las y los integrantes con voto aprueban el acta por circulación.")
+    form = CirculationAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer_circulation(acta, membership=voter, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect(_acta_url(acta, "circulacion"))
+            form.add_error(None, error)
+        else:
+            acta.refresh_from_db()
+            if acta.is_frozen:
+                messages.success(
+                    request,
+                    _(
+                        "Se registró su aprobación. Con ella, la mayoría aprobó el acta por "
+                        "circulación: su registro quedó sellado."
+                    ),
+                )
+            elif form.cleaned_data["decision"] == "approve":
+                messages.success(request, _("Se registró su aprobación del acta."))
+            else:
+                messages.success(request, _("Se registró su objeción al acta."))
+            return redirect(_acta_url(acta, "circulacion"))
+    return _render_acta(request, acta, answer_form=form)
 
 
 @login_required

@@ -5,11 +5,9 @@ background: the secretariat asks, a progress page follows the task and offers th
 """
 
 import base64
-import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,12 +20,9 @@ from .. import documents
 from ..archive import informe_filename
 from ..models import Informe, InformeRender
 from ..pdf import cached_pdf
-from ..tasks import render_informe_task
+from ..printing import STALLED_AFTER, request_informe_print
 from .actas import get_acta_for_user
 from .informes import get_informe_for_user
-
-# A render still queued after this long most likely has no worker to take it.
-STALLED_AFTER = datetime.timedelta(minutes=5)
 
 
 def file_response(file, filename: str, *, sha256: str = "") -> FileResponse:
@@ -101,20 +96,8 @@ def informe_archived_pdf(request, pk):
 def informe_print(request, pk):
     """Queue a print of the informe, or follow the one already under way."""
     informe = get_informe_for_user(request.user, pk)
-    under_way = (
-        informe.renders.filter(
-            status__in=(InformeRender.Status.QUEUED, InformeRender.Status.RUNNING),
-            requested_at__gte=timezone.now() - STALLED_AFTER,
-        )
-        .order_by("-requested_at")
-        .first()
-    )
-    if under_way is not None:
-        return redirect("reports:informe-render", pk=informe.pk, render_pk=under_way.pk)
-    with transaction.atomic():
-        render_job = InformeRender.objects.create(informe=informe, requested_by=request.user)
-        transaction.on_commit(lambda: render_informe_task.enqueue(render_job.pk))
-    return redirect("reports:informe-render", pk=informe.pk, render_pk=render_job.pk)
+    job = request_informe_print(informe, by=request.user)
+    return redirect("reports:informe-render", pk=informe.pk, render_pk=job.pk)
 
 
 def _get_render(user, pk: int, render_pk: int) -> InformeRender:

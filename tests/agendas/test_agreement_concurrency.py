@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, connections
 
 from agendas.services import adopt_agreement
-from tests.factories import make_committee, make_point, make_session
+from tests.factories import make_committee, make_open_session, make_point
 
 
 # Transactional: the threads need committed rows. Its flush also empties the rules table;
@@ -15,7 +15,7 @@ def test_two_agreements_adopted_at_once_get_consecutive_numbers():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL.")
     committee = make_committee(short_name="COTAPREP")
-    point = make_point(make_session(committee, number=3, date=datetime.date(2024, 1, 30)))
+    point = make_point(make_open_session(committee, number=3, date=datetime.date(2024, 1, 30)))
     barrier = threading.Barrier(4)
     errors = []
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from agendas.models import Agreement
 from reports.services import draft_acta
+from sessions.seal import SEALED_MESSAGE
 from tests.factories import make_membership, make_person, make_point
 from tests.record import (
     DAY,
@@ -203,7 +204,7 @@ def test_once_the_acta_is_approved_no_agreement_is_added(client, secretary, comm
     page = client.get(url(point))
     response = client.post(url(point), {"text": TEXT})
 
-    message = "El acta de esta sesión ya fue aprobada: ya no se registran acuerdos en ella."
+    message = str(SEALED_MESSAGE)
     assert message in page_text(page)
     assert f'role="alert">{message}' in response.text
     assert not Agreement.objects.exists()

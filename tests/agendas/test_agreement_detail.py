@@ -8,7 +8,7 @@ from django.urls import reverse
 from agendas.models import AgendaPoint, AgreementFollowUp
 from agendas.services import adopt_agreement, follow_up_agreement
 from sessions.models import Session
-from tests.factories import make_point, make_session
+from tests.factories import make_open_session, make_point, make_session
 from tests.web import assert_sign_in_required, field_value, page_text, seat, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def url(agreement, query: str = "") -> str:
 
 @pytest.fixture
 def agreement(committee, member):
-    session = make_session(committee, date=datetime.date(2024, 1, 30))
+    session = make_open_session(committee, date=datetime.date(2024, 1, 30))
     point = make_point(session, title="Aprobación del PTO")
     return adopt_agreement(
         point,

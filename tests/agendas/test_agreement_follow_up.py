@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agendas.models import AgendaPoint, Agreement, AgreementFollowUp
 from agendas.services import adopt_agreement, follow_up_agreement
-from tests.factories import make_committee, make_point, make_session
+from tests.factories import make_committee, make_open_session, make_point, make_session
 from tests.record import messages_of
 from tests.web import assert_sign_in_required, field_error, field_value, page_text, signed_in
 
@@ -32,7 +32,7 @@ def session_url(session) -> str:
 
 
 def adopted(committee, day: datetime.date, text: str, number: int = 1) -> Agreement:
-    session = make_session(committee, number=number, date=day)
+    session = make_open_session(committee, number=number, date=day)
     return adopt_agreement(make_point(session), text=text)
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from agendas.models import Agreement
 from agendas.services import adopt_agreement, follow_up_agreement, open_agreements_on
-from tests.factories import make_committee, make_point, make_session
+from tests.factories import make_committee, make_open_session, make_point
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,8 @@ def committee():
 
 
 def test_numbers_follow_the_default_pattern_per_session(committee):
-    third = make_point(make_session(committee, number=3, date=datetime.date(2024, 1, 30)))
-    fourth = make_point(make_session(committee, number=4, date=datetime.date(2024, 2, 28)))
+    third = make_point(make_open_session(committee, number=3, date=datetime.date(2024, 1, 30)))
+    fourth = make_point(make_open_session(committee, number=4, date=datetime.date(2024, 2, 28)))
     numbers = [
         adopt_agreement(third, text="Primero").number,
         adopt_agreement(third, text="Segundo").number,
@@ -29,9 +29,9 @@ def test_numbers_follow_the_default_pattern_per_session(committee):
 def test_a_yearly_pattern_counts_across_sessions(committee):
     committee.agreement_number_pattern = "IEPC-COTAPREP-{SEQ}/{YEAR}"
     committee.save()
-    first = make_point(make_session(committee, number=1, date=datetime.date(2024, 1, 30)))
+    first = make_point(make_open_session(committee, number=1, date=datetime.date(2024, 1, 30)))
     second = make_point(
-        make_session(committee, kind="work_meeting", number=1, date=datetime.date(2024, 2, 5))
+        make_open_session(committee, kind="work_meeting", number=1, date=datetime.date(2024, 2, 5))
     )
     assert adopt_agreement(first, text="a").number == "IEPC-COTAPREP-A01/2024"
     assert adopt_agreement(second, text="b").number == "IEPC-COTAPREP-A02/2024"
@@ -39,17 +39,17 @@ def test_a_yearly_pattern_counts_across_sessions(committee):
 
 def test_work_meetings_and_extraordinary_sessions_have_their_own_codes(committee):
     meeting = make_point(
-        make_session(committee, kind="work_meeting", number=5, date=datetime.date(2024, 3, 15))
+        make_open_session(committee, kind="work_meeting", number=5, date=datetime.date(2024, 3, 15))
     )
     extra = make_point(
-        make_session(committee, kind="extraordinary", number=1, date=datetime.date(2024, 6, 1))
+        make_open_session(committee, kind="extraordinary", number=1, date=datetime.date(2024, 6, 1))
     )
     assert adopt_agreement(meeting, text="a").number == "COTAPREP/2024/RT05/A01"
     assert adopt_agreement(extra, text="b").number == "COTAPREP/2024/SE01/A01"
 
 
 def test_an_agreement_needs_a_text(committee):
-    point = make_point(make_session(committee))
+    point = make_point(make_open_session(committee))
     with pytest.raises(ValidationError) as caught:
         adopt_agreement(point, text="  ")
     assert caught.value.message_dict["text"] == ["Escriba el texto del acuerdo."]
@@ -57,7 +57,7 @@ def test_an_agreement_needs_a_text(committee):
 
 
 def test_follow_up_changes_the_status_and_keeps_the_log(committee):
-    agreement = adopt_agreement(make_point(make_session(committee)), text="Revisar el PTO")
+    agreement = adopt_agreement(make_point(make_open_session(committee)), text="Revisar el PTO")
     follow_up_agreement(
         agreement,
         note="Se envió al ente auditor",
@@ -76,7 +76,7 @@ def test_follow_up_changes_the_status_and_keeps_the_log(committee):
 
 
 def test_open_agreements_on_a_date_follow_the_dated_log(committee):
-    december = make_point(make_session(committee, number=2, date=datetime.date(2023, 12, 18)))
+    december = make_point(make_open_session(committee, number=2, date=datetime.date(2023, 12, 18)))
     early = adopt_agreement(december, text="Se cierra en enero")
     late = adopt_agreement(december, text="Sigue abierto")
     cancelled = adopt_agreement(december, text="Se cancela")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from agendas.models import Vote
 from agendas.services import cast_vote
-from sessions.models import Attendance
+from sessions.models import Attendance, Session
 from sessions.services import record_attendance
 from tests.factories import make_membership, make_point, make_session
 
@@ -15,7 +15,12 @@ DAY = datetime.date(2024, 3, 19)
 
 @pytest.fixture
 def point():
-    return make_point(make_session(date=DAY), kind="approval")
+    session = make_session(
+        date=DAY,
+        status=Session.Status.CONVENED,
+        convened_at=datetime.datetime(2024, 3, 12, 17, tzinfo=datetime.UTC),
+    )
+    return make_point(session, kind="approval")
 
 
 def present(point, **overrides):
@@ -65,13 +70,25 @@ def test_voice_only_roles_are_refused_and_nothing_is_saved(point, role):
     assert not Vote.objects.exists()
 
 
-def test_a_member_whose_term_ended_the_day_before_is_refused(point):
+def test_a_member_whose_term_ended_the_day_before_is_refused_for_the_term(point):
     open_with_quorum(point)
     membership = make_membership(point.session.committee, end=DAY - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as caught:
         cast_vote(point, membership, Vote.Sense.FOR)
-    assert caught.value.messages
+    # The term is what refuses the vote (no attendance can be recorded for such a seat).
+    assert caught.value.messages == [
+        "El cargo de esta persona no estaba vigente el día de la sesión."
+    ]
     assert not Vote.objects.exists()
+
+
+def test_the_vote_records_who_recorded_it(point, django_user_model):
+    user = django_user_model.objects.create_user("secretaria")
+    member = present(point)
+    open_with_quorum(point)
+    vote = cast_vote(point, member, Vote.Sense.FOR, by=user)
+    assert vote.recorded_by == user
+    assert vote.history.get().history_type == "+"
 
 
 def test_an_unknown_sense_is_refused(point):

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from agendas.forms import agenda_version
 from agendas.models import AgendaPoint
+from agendas.services import agenda_version
 from agendas.views import CONFLICT_MESSAGE
 from tests.factories import make_point, make_session
 from tests.web import (

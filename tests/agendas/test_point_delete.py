@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from agendas.forms import agenda_version
 from agendas.models import AgendaPoint, Document
+from agendas.services import agenda_version
 from agendas.views import CONFLICT_MESSAGE
 from committees.models import Membership
 from tests.factories import make_agreement, make_membership, make_vote

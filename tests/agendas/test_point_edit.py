@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from agendas.forms import point_version
 from agendas.models import AgendaPoint
+from agendas.services import point_version
 from tests.web import (
     assert_sign_in_required,
     field_error,

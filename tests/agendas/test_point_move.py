@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from agendas.forms import agenda_version
 from agendas.models import AgendaPoint
+from agendas.services import agenda_version
 from agendas.views import CONFLICT_MESSAGE
 from tests.web import (
     agenda,

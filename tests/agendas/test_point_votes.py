@@ -11,7 +11,7 @@ from committees.models import Membership
 from reports.models import Acta
 from reports.services import draft_acta
 from sessions.models import Attendance, Session
-from tests.factories import make_membership, make_person, make_point
+from tests.factories import make_membership, make_open_session, make_person, make_point
 from tests.record import (
     DAY,
     approve_at_next_session,
@@ -351,7 +351,7 @@ def test_approving_the_previous_acta_freezes_it_and_its_minutes(
 
     assert messages_of(response) == [
         "Se registró la votación del punto 2: aprobado por unanimidad.",
-        "Se aprobó el acta de la primera sesión ordinaria; su contenido quedó fijo.",
+        "Se aprobó el acta de la primera sesión ordinaria; su registro quedó sellado.",
     ]
     acta.refresh_from_db()
     assert acta.status == Acta.Status.APPROVED
@@ -441,7 +441,10 @@ def test_once_the_sessions_acta_is_approved_its_votes_stay(client, secretary, ea
     page = client.get(url(point))
     response = client.post(url(point), ballot(a=(voters[0], AGAINST)))
 
-    message = "El acta de esta sesión ya fue aprobada: la votación ya no se modifica."
+    message = (
+        "El acta de esta sesión ya fue aprobada: su registro quedó sellado y ya no se "
+        "modifica. Las correcciones se registran como fe de erratas del acta."
+    )
     assert message in page_text(page)
     assert "Guardar votación" not in page_text(page)
     assert messages_of(response) == [message]
@@ -459,7 +462,7 @@ def test_the_session_page_stays_bounded_with_the_record(
         kind=AgendaPoint.Kind.INFORMATIVE,
         standard=AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP,
     )
-    earlier = make_point(convened(committee, day=datetime.date(2024, 2, 20)))
+    earlier = make_point(make_open_session(committee, date=datetime.date(2024, 2, 20)))
     for n in range(points):
         adopt_agreement(earlier, text=f"Pendiente {n}", responsible=voters[0].person)
     opened(session)
@@ -473,8 +476,9 @@ def test_the_session_page_stays_bounded_with_the_record(
     # 1 the session, 2 the user, 3-4 permissions, 5 the session with committee and
     # institution, 6 whether the user manages it, 7 the points, 8 their documents, 9 their
     # votes, 10 their agreements, 11 the agenda's version, 12 the agreements open that day
-    # (under the follow-up point), 13 the attendance, 14 the notices sent (lifecycle panel).
-    with django_assert_max_num_queries(14):
+    # (under the follow-up point), 13 the attendance, 14 the points for approval still
+    # undecided and 15 the notices sent (lifecycle panel).
+    with django_assert_max_num_queries(15):
         response = client.get(session_url(session))
 
     assert len(response.context["open_agreements"]) == points

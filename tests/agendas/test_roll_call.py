@@ -8,6 +8,7 @@ from django.urls import reverse
 from committees.models import Membership
 from reports.services import draft_acta
 from sessions.models import Attendance, Session
+from sessions.seal import SEALED_MESSAGE
 from sessions.services import compute_quorum
 from tests.factories import make_membership, make_person, make_session
 from tests.record import (
@@ -421,7 +422,7 @@ def test_once_the_acta_is_approved_the_attendance_stays(client, secretary, commi
     page = client.get(url(session))
     response = client.post(url(session), {f"asistencia_{adela.pk}": ABSENT})
 
-    message = "El acta de esta sesión ya fue aprobada: la asistencia ya no se modifica."
+    message = str(SEALED_MESSAGE)
     assert message in page_text(page)
     assert "Guardar asistencia" not in page_text(page)
     assert messages_of(response) == [message]

@@ -27,18 +27,28 @@ def test_every_session_of_the_plan_is_held(output):
     assert "SIMULACIÓN" in output
 
 
-def test_every_acta_but_the_last_is_approved_at_a_later_session(output):
+def test_every_acta_is_approved_the_last_one_by_circulation(output):
     actas = list(
         Acta.objects.filter(session__committee__slug=SLUG)
         .select_related("session", "approved_at_point__session")
         .order_by("session__date")
     )
     assert len(actas) == 9  # eight ordinary sessions and one extraordinary
-    assert [acta.status for acta in actas] == ["approved"] * 8 + ["draft"]
-    assert actas[-1].session.role == "closing"
+    assert [acta.status for acta in actas] == ["approved"] * 9
     for acta in actas[:-1]:
         assert acta.approved_at_point.session.date > acta.session.date
         assert acta.snapshot["approval"]["result"] == "Aprobado por unanimidad"
+    last = actas[-1]
+    assert last.session.role == "closing"
+    assert last.approved_at_point is None
+    assert last.circulated_at is not None
+    assert last.approved_on > last.session.date
+    approval = last.snapshot["approval"]
+    assert approval["mode"] == "circulation"
+    assert approval["result"].startswith("Aprobada por circulación")
+    assert len(approval["approvals"]) >= 2
+    # Every held session's record is sealed with its acta.
+    assert all(acta.session.sealed_at is not None for acta in actas)
 
 
 def test_votes_come_only_from_members_with_vote_who_attended(output):

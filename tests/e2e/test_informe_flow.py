@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from agendas.models import AgendaPoint
 from reports.informes import create_informe
 from reports.models import Informe, InformeRender
+from reports.services import record_point_votes
 from sessions.models import Attendance, Session
 from sessions.services import close_session, convene_session, open_session, record_attendance
 
@@ -44,8 +45,11 @@ def hold(session: Session) -> Session:
     convene_session(session, now=start - datetime.timedelta(days=5), notify=False)
     for seat in session.committee.memberships.active_on(session.date):
         record_attendance(session, seat, Attendance.Status.PRESENT)
-    open_session(session, now=start)
-    close_session(session, now=start + datetime.timedelta(hours=2))
+    open_session(session, started_at=datetime.time(11))
+    voters = list(session.committee.memberships.with_vote().active_on(session.date))
+    for point in session.points.filter(kind="approval"):
+        record_point_votes(point, [(voter, "for") for voter in voters])
+    close_session(session, ended_at=datetime.time(13))
     session.refresh_from_db()
     return session
 

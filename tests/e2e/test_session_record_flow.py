@@ -104,7 +104,9 @@ def take_roll_call(page, expect, *, check_accessibility: bool = False):
     expect(lifecycle).to_contain_text("Presentes 3 de 3 integrantes con voto; se requieren 2.")
 
 
-def open_with_quorum(page, expect):
+def open_with_quorum(page, expect, started_at: str = "11:00"):
+    # The real start time, typed by the secretariat (the demo plan gives no time).
+    page.get_by_label("Hora de inicio").fill(started_at)
     page.get_by_role("button", name="Abrir la sesión (declarar quórum)").click()
     expect(lifecycle_status(page)).to_have_text("Convocada (en curso)")
     expect(page.locator("#mensajes")).to_contain_text("Se declaró el quórum y comenzó la sesión.")
@@ -169,7 +171,23 @@ def test_the_secretariat_runs_a_session_from_convocation_to_approved_acta(page, 
     expect(point.get_by_role("link", name=number)).to_be_visible()
     expect(point).to_contain_text(f"(responsable: {SECRETARY})")
 
-    # 5. Closed: held. The draft acta states the record; the minutes are edited.
+    # 5. Closing waits for point 2 (the fifth session's acta, not drafted): it is stated
+    # as not put to a vote, with the reason. Then closed at the time typed: held.
+    lifecycle = page.get_by_role("region", name="Convocatoria y desarrollo")
+    expect(lifecycle).to_contain_text("Antes de clausurar, registre la votación de estos puntos")
+    page.get_by_role("link", name="Votación o sin votación").or_(
+        page.get_by_role("link", name="Registrar votación del punto 2")
+    ).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votación del punto 2")
+    page.get_by_label("No se sometió a votación").check()
+    page.get_by_label("Motivo").fill("El acta de la quinta sesión aún no se elabora.")
+    assert_accessible(page, "sin-votacion")
+    page.get_by_role("button", name="Guardar sin votación").click()
+    expect(page.locator("#mensajes")).to_contain_text(
+        "El punto 2 quedó sin votación: no se sometió a votación."
+    )
+    expect(agenda_point(page, 2)).to_contain_text("El acta de la quinta sesión aún no se elabora.")
+    page.get_by_label("Hora de clausura").fill("13:40")
     page.get_by_role("button", name="Clausurar la sesión").click()
     expect(lifecycle_status(page)).to_have_text("Celebrada")
     expect(page.locator("#mensajes")).to_contain_text(
@@ -182,8 +200,11 @@ def test_the_secretariat_runs_a_session_from_convocation_to_approved_acta(page, 
     acta_url = page.url
     expect(page.locator("#mensajes")).to_contain_text("Se generó el proyecto de acta.")
     expect(page.get_by_text("PROYECTO", exact=True)).to_be_visible()
+    data = page.get_by_role("region", name="Datos de la sesión")
+    expect(data).to_contain_text(re.compile(r"Inicio\s*11:00 h"))
+    expect(data).to_contain_text(re.compile(r"Clausura\s*13:40 h"))
     attendance = page.get_by_role("region", name="Asistencia y quórum")
-    expect(attendance).to_contain_text("Quórum declarado a las")
+    expect(attendance).to_contain_text("Quórum declarado a las 11:00 h")
     expect(attendance).to_contain_text("3 integrantes con voto presentes; se requerían 2.")
     for name in [*MEMBERS, SECRETARY]:
         expect(attendance.get_by_role("cell", name=name, exact=True)).to_be_visible()
@@ -238,10 +259,16 @@ def test_the_secretariat_runs_a_session_from_convocation_to_approved_acta(page, 
     expect(agenda_point(page, 3)).to_contain_text(number)
     vote_in_favour(page, expect, 2, note="Este punto aprueba el acta de la sexta sesión ordinaria")
     expect(page.locator("#mensajes")).to_contain_text(
-        "Se aprobó el acta de la sexta sesión ordinaria; su contenido quedó fijo."
+        "Se aprobó el acta de la sexta sesión ordinaria; su registro quedó sellado."
     )
 
     open_session_page(page, expect, committee, "Sexta sesión ordinaria")
+    # Sealed: the page offers no edit of the agenda or the record any more.
+    expect(lifecycle_status(page)).to_contain_text("Registro sellado")
+    for name in ("Editar el punto 1", "Eliminar el punto 1", "Registrar acuerdo en el punto 4"):
+        expect(page.get_by_role("link", name=name)).to_have_count(0)
+    expect(page.get_by_role("button", name="Agregar punto")).to_have_count(0)
+    expect(page.get_by_role("link", name="Pasar lista")).to_have_count(0)
     record = page.get_by_role("region", name="Registro de la sesión")
     expect(record).to_contain_text("Aprobada")
     record.get_by_role("link", name="Ver el acta").click()

@@ -8,11 +8,11 @@ import datetime
 import zoneinfo
 
 from agendas.models import AgendaPoint
-from agendas.services import adopt_agreement, cast_vote, insert_point, schedule_session
+from agendas.services import adopt_agreement, insert_point, schedule_session
 from committees.models import Membership
 from reports.informes import create_informe, present_informe, update_informe_text
-from reports.models import Acta, Informe
-from reports.services import approve_acta, draft_acta
+from reports.models import Informe
+from reports.services import draft_acta, record_point_votes
 from sessions.models import Attendance, Session
 from sessions.services import close_session, convene_session, open_session, record_attendance
 from tests.factories import make_membership, make_person
@@ -65,24 +65,29 @@ def hold(committee, day, *, kind="ordinary", role="", absent=(), status=Session.
         record_attendance(
             session, seat, Attendance.Status.ABSENT if absent_now else Attendance.Status.PRESENT
         )
-    open_session(session, now=at(day, 11))
-    for point in session.points.filter(approves_acta_of__isnull=False):
-        approve_previous_acta(point)
-    close_session(session, now=at(day, 13))
+    open_session(session, started_at=datetime.time(11))
+    for point in session.points.filter(kind=AgendaPoint.Kind.APPROVAL):
+        vote_in_favour(point)
+    close_session(session, ended_at=datetime.time(13))
     if session.has_acta:
         draft_acta(session)
     session.refresh_from_db()
     return session
 
 
-def approve_previous_acta(point) -> None:
-    """Everyone present votes in favour of the previous acta, which is then approved."""
-    for seat in point.session.attendances.filter(status=Attendance.Status.PRESENT):
-        if seat.membership.has_vote:
-            cast_vote(point, seat.membership, "for")
-    acta = Acta.objects.filter(session_id=point.approves_acta_of_id).first()
-    if acta is not None:
-        approve_acta(acta, at_point=point)
+def vote_in_favour(point) -> None:
+    """
+    Everyone present with vote votes in favour (record_point_votes): a point that approves
+    the previous acta approves it, if it was drafted.
+    """
+    voters = [
+        attendance.membership
+        for attendance in point.session.attendances.filter(
+            status=Attendance.Status.PRESENT
+        ).select_related("membership")
+        if attendance.membership.has_vote
+    ]
+    record_point_votes(point, [(voter, "for") for voter in voters])
 
 
 def specific_point(session, title="Aprobación del Proceso Técnico Operativo del PREP"):

@@ -15,6 +15,7 @@ from sessions.services import close_session, open_session
 from tests.factories import make_agreement, make_membership, make_person, make_point, make_vote
 from tests.factories import make_session as make_bare_session
 from tests.record import approve_at_next_session, at, attend, scheduled, seats
+from tests.tamper import tamper
 from tests.web import assert_sign_in_required, page_text, seat, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +42,13 @@ def acta(committee, member, secretary):
     Attendance.objects.filter(membership=beatriz).update(arrival_time="11:05")
     attend(session, [carmen], Attendance.Status.ABSENT)
     attend(session, [guest], Attendance.Status.REMOTE)
-    open_session(session, now=at(FEBRUARY_20, 11))
+    open_session(session, started_at=datetime.time(11))
     agenda = session.points.get(position=1)
     for membership in (adela, beatriz, seat(member)):
         cast_vote(agenda, membership, "for")
     adopt_agreement(agenda, text="Se aprueba el orden del día.")
     session.points.filter(position=2).update(minutes="La Secretaría Técnica presentó el avance.")
-    close_session(session, now=at(FEBRUARY_20, 13, 30))
+    close_session(session, ended_at=datetime.time(13, 30))
     return draft_acta(session)
 
 
@@ -131,9 +132,10 @@ def test_those_who_manage_without_a_seat_edit_but_do_not_observe(request, client
 def test_an_approved_acta_reads_the_frozen_content_not_the_record(client, member, acta):
     approve_at_next_session(acta)
     session = acta.session
-    session.points.filter(position=2).update(minutes="Cambiado después de aprobar.")
-    session.points.filter(position=1).update(title="Título cambiado después")
-    Attendance.objects.filter(membership__person__name="Carmen Díaz").update(status="present")
+    # Only someone past the seal (straight to the database) could change the record now.
+    tamper(session.points.filter(position=2), minutes="Cambiado después de aprobar.")
+    tamper(session.points.filter(position=1), title="Título cambiado después")
+    tamper(Attendance.objects.filter(membership__person__name="Carmen Díaz"), status="present")
 
     response = signed_in(client, member).get(url(acta))
 
@@ -234,8 +236,8 @@ def test_the_number_of_queries_does_not_grow_with_the_record(
     # 1 the session, 2 the user, 3-4 permissions, 5 the acta with session, committee and
     # institution, 6 whether the user manages it, 7 the attendance, 8 the points, 9 their
     # votes, 10 their agreements, 11 the points for the forms, 12 who may observe,
-    # 13 the observations.
-    with django_assert_max_num_queries(13):
+    # 13 the observations, 14 whether a later session approves it (or it may circulate).
+    with django_assert_max_num_queries(14):
         response = client.get(url(acta))
 
     assert page_text(response).count("Editar el desarrollo del punto") == points

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from agendas.models import AgendaPoint
-from reports.forms import minutes_version
+from agendas.services import minutes_version
 from reports.services import draft_acta
 from tests.factories import make_point, make_session
 from tests.record import DAY, approve_at_next_session, held, messages_of, scheduled, seats

@@ -17,6 +17,7 @@ from reports.services import (
 from sessions.models import Attendance
 from sessions.services import close_session, convene_session, open_session, record_attendance
 from tests.factories import make_committee, make_membership, make_person
+from tests.tamper import tamper
 
 pytestmark = pytest.mark.django_db
 MX = zoneinfo.ZoneInfo("America/Mexico_City")
@@ -55,12 +56,12 @@ def hold(committee, day, *, absent=(), votes=None):
             else Attendance.Status.PRESENT
         )
         record_attendance(session, membership, status)
-    open_session(session, now=at(day, 11))
+    open_session(session, started_at=datetime.time(11))
     for point in session.points.filter(kind="approval"):
         for membership in committee.memberships.with_vote():
             if membership.person.name not in absent:
                 cast_vote(point, membership, (votes or {}).get(membership.person.name, "for"))
-    close_session(session, now=at(day, 13))
+    close_session(session, ended_at=datetime.time(13))
     session.refresh_from_db()
     return session
 
@@ -119,7 +120,7 @@ def test_approval_at_the_next_session_freezes_the_acta(committee):
     acta.body = "Otro texto"
     with pytest.raises(ValidationError) as caught:
         acta.save()
-    assert "registre una fe de erratas" in caught.value.messages[0]
+    assert "Las correcciones se registran como fe de erratas" in caught.value.messages[0]
     with pytest.raises(ValidationError):
         add_observation(acta, author=member.person, text="Tarde")
     erratum = record_erratum(
@@ -136,7 +137,7 @@ def test_the_snapshot_does_not_follow_later_edits_of_the_record(committee):
     acta = draft_acta(first)
     second = hold(committee, datetime.date(2023, 12, 18))
     approve_acta(acta, at_point=second.points.get(standard="previous_acta"))
-    first.points.filter(position=1).update(title="Cambiado después")
+    tamper(first.points.filter(position=1), title="Cambiado después")
     acta.refresh_from_db()
     assert acta.snapshot["points"][0]["title"] == "Lectura y aprobación del orden del día"
 

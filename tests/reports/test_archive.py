@@ -19,6 +19,7 @@ from reports.models import Acta
 from reports.services import draft_acta
 from tests.record import approve_at_next_session
 from tests.reports.test_pdf_documents import held_session, text
+from tests.tamper import tamper
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_a_failed_record_of_the_archive_removes_the_file(committee, monkeypatch,
 
 
 def test_the_download_of_an_approved_acta_is_the_archived_file(client, member, approved):
-    approved.session.points.filter(position=1).update(minutes="Cambiado después de archivar.")
+    tamper(approved.session.points.filter(position=1), minutes="Cambiado después de archivar.")
 
     response = signed_in(client, member).get(reverse("reports:acta-pdf", args=[approved.pk]))
 
@@ -143,7 +144,7 @@ def test_the_acta_page_says_when_the_archive_is_not_written_yet(client, member, 
 def test_verify_documents_passes_an_intact_archive(approved, capsys):
     call_command("verify_documents")
     out = capsys.readouterr().out
-    assert "1 documento archivado" in out
+    assert "1 documento aprobado revisado" in out
     assert "íntegro" in out
 
 
@@ -151,7 +152,7 @@ def test_verify_documents_detects_a_modified_file(approved, capsys, settings):
     path = settings.MEDIA_ROOT / approved.pdf.name
     path.write_bytes(path.read_bytes() + b"%")
 
-    with pytest.raises(CommandError, match="1 documento no coincide"):
+    with pytest.raises(CommandError, match="1 documento tiene problemas"):
         call_command("verify_documents")
 
     out = capsys.readouterr().out

@@ -64,19 +64,22 @@ def hand_check() -> dict[str, str]:
     assert meeting_gaps == [(2024, 6)]
     expected["PREP-10"] = FAIL
 
-    # PREP-11: the plan presents each bimonthly informe in the month after its period:
-    # Nov–Dec on 30 Jan, Jan–Feb on 19 Mar, Mar–Apr on 28 May, the final one on 30 Jun.
-    # By the letter ("first report ≤ 2 months after installation; consecutive ≤ 2 months
-    # apart"): 1 Nov + 2 months = 1 Jan < 30 Jan → late; 30 Jan + 2 = 30 Mar ≥ 19 Mar;
-    # 19 Mar + 2 = 19 May < 28 May → late; 28 May + 2 = 28 Jul ≥ 30 Jun.
-    informes = [D(2024, 1, 30), D(2024, 3, 19), D(2024, 5, 28), D(2024, 6, 30)]
-    late = [
-        day
-        for previous, day in zip([installed, *informes], informes, strict=False)
-        if day > add_months(previous, 2)
+    # PREP-11 (as corrected in rules/README.md): contiguous periods of at most two months
+    # from the installation, each presented within the month after it ends. The plan
+    # presents Nov–Dec on 30 Jan, Jan–Feb on 19 Mar, Mar–Apr on 28 May and the final one
+    # (May–Jun, the rest of the term) on 30 Jun: each period starts the day after the last.
+    periods = [
+        (D(2023, 11, 1), D(2023, 12, 31), D(2024, 1, 30)),
+        (D(2024, 1, 1), D(2024, 2, 29), D(2024, 3, 19)),
+        (D(2024, 3, 1), D(2024, 4, 30), D(2024, 5, 28)),
     ]
-    assert late == [D(2024, 1, 30), D(2024, 5, 28)]
-    expected["PREP-11"] = FAIL
+    assert periods[0][0] == installed
+    for (_, end, presented), (start, _, _) in zip(
+        periods, [*periods[1:], (D(2024, 5, 1),) * 3], strict=True
+    ):
+        assert start == end + datetime.timedelta(days=1)
+        assert presented <= add_months(end.replace(day=1), 2) - datetime.timedelta(days=1)
+    expected["PREP-11"] = PASS
     # PREP-13: the final informe on 30 Jun 2024, the month of election day (2 Jun 2024).
     expected["PREP-13"] = PASS
     # PREP-14: the installation session approves the work plan and calendar.
@@ -113,10 +116,10 @@ def test_the_failures_of_the_seed_plan_name_their_months_and_informes():
     committee = load_demo().committee
     results = {r.rule: r for r in check_committee(committee, on="plan")}
     assert results["PREP-10"].evidence == ["Junio de 2024: ninguna reunión formal de trabajo."]
-    assert [line.split(":")[0] for line in results["PREP-11"].evidence] == [
-        "Informe bimestral del 30 de enero de 2024 (tercera sesión ordinaria)",
-        "Informe bimestral del 28 de mayo de 2024 (séptima sesión ordinaria)",
-    ]
+    assert results["PREP-11"].evidence[0] == (
+        "Informe bimestral del 30 de enero de 2024 (tercera sesión ordinaria): periodo del 1 de "
+        "noviembre de 2023 al 31 de diciembre de 2023."
+    )
     assert "primera sesión extraordinaria" in results["SES-08"].evidence[0]
 
 
@@ -126,7 +129,7 @@ def test_the_simulated_season_keeps_the_plan_s_failures_and_approves_every_acta(
     results = {r.rule: r for r in check_committee(committee, on="record")}
     # The record holds what the plan held: the same months and informes.
     assert results["PREP-10"].result == FAIL
-    assert results["PREP-11"].result == FAIL
+    assert results["PREP-11"].result == PASS
     # Every vote came from one of the three members; every opening had a majority.
     assert results["PREP-07"].result == PASS
     assert results["PREP-07"].evidence[0].startswith("Votos: ")

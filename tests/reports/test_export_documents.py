@@ -26,7 +26,8 @@ def test_the_simulated_season_is_written_to_one_folder(tmp_path, capsys):
     assert files[0] == f"01-calendario-{committee.slug}.pdf"
     actas = [name for name in files if "-acta-" in name]
     assert len(actas) == Acta.objects.filter(session__committee=committee).count() == 9
-    assert sum(name.split("-", 1)[1].startswith("proyecto-de-acta") for name in actas) == 1
+    # Every acta is approved (the closing session's by circulation): none is a draft.
+    assert sum(name.split("-", 1)[1].startswith("proyecto-de-acta") for name in actas) == 0
     informes = [name for name in files if "informe-" in name]
     assert [name.split("-", 2)[2].split("-cotaprep")[0] for name in informes] == [
         "1",
@@ -44,7 +45,7 @@ def test_the_simulated_season_is_written_to_one_folder(tmp_path, capsys):
     out = capsys.readouterr().out
     pages = sum(len(PdfReader(io.BytesIO(path.read_bytes())).pages) for path in output.iterdir())
     assert f"Total: {pages} páginas en {output}." in out
-    assert out.count("archivo PDF/A") == 8 + 4
+    assert out.count("archivo PDF/A") == 9 + 4  # every acta and every informe
 
 
 def test_an_unknown_committee_is_refused(db, tmp_path):

@@ -148,10 +148,16 @@ def test_an_agreement_closed_within_the_period_is_no_longer_open(committee, reco
     assert content["agreements_open"] == []
 
 
-def test_the_documents_reviewed_in_the_period(committee, record, informe, media):
-    point = record["second"].points.get(title__startswith="Aprobación del Proceso")
+def test_the_documents_reviewed_in_the_period(committee, media):
+    # The documents are presented before the next session approves (and seals) the record.
+    people(committee)
+    hold(committee, NOV_1, role="installation")
+    second = hold(committee, D(2023, 12, 18))
+    point = specific_point(second)
     make_document(point, "ptо.pdf", title="Proceso Técnico Operativo del PREP")
-    make_document(specific_point(record["third"]), "otro.pdf", title="Documento de enero")
+    third = hold(committee, D(2024, 1, 30))
+    make_document(specific_point(third), "otro.pdf", title="Documento de enero")
+    informe = draft_informe(committee, narrative="El comité sesionó.")
 
     documents = informe_context(informe)["documents"]
 

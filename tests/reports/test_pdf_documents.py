@@ -15,7 +15,8 @@ from reports.pdf import render_pdf
 from reports.services import draft_acta
 from sessions.models import Attendance
 from sessions.services import close_session, open_session
-from tests.record import approve_at_next_session, at, attend, scheduled, seats
+from tests.record import approve_at_next_session, attend, scheduled, seats
+from tests.tamper import tamper
 from tests.web import assert_sign_in_required, make_document, seat, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def held_session(committee, *, specific_points: int = 2):
     attend(session, [adela, beatriz, carmen, secretary])
     attend(session, [daniela], Attendance.Status.ABSENT)
     attend(session, [guest], Attendance.Status.REMOTE)
-    open_session(session, now=at(MARCH_19, 11))
+    open_session(session, started_at=datetime.time(11))
     for point in session.points.filter(kind="approval").order_by("position"):
         cast_vote(point, adela, "for")
         cast_vote(point, beatriz, "for")
@@ -62,7 +63,7 @@ def held_session(committee, *, specific_points: int = 2):
         adopt_agreement(point, text=f"Se aprueba lo presentado en el punto {point.position}.")
         point.minutes = f"Se discutió el punto {point.position}."
         point.save()
-    close_session(session, now=at(MARCH_19, 13, 30))
+    close_session(session, ended_at=datetime.time(13, 30))
     return session
 
 
@@ -191,7 +192,7 @@ def test_every_page_of_a_draft_acta_is_marked_proyecto(committee):
 def test_the_approved_acta_is_printed_from_its_snapshot_without_the_mark(committee, session):
     acta = approve_at_next_session(draft_acta(session), datetime.date(2024, 4, 16))
     # The record changes after approval; the approved acta does not.
-    session.points.filter(position=1).update(minutes="Texto cambiado después de aprobar.")
+    tamper(session.points.filter(position=1), minutes="Texto cambiado después de aprobar.")
 
     printed = pages(render_pdf("reports/pdf/acta.html", acta_context(acta)))
     content = " ".join(printed)
@@ -212,6 +213,7 @@ def test_the_header_shows_the_institution_logo(committee, session, media):
     Image.new("RGB", (40, 20), "navy").save(logo)
     committee.institution.logo = "institutions/logo.png"
     committee.institution.save()
+    session.refresh_from_db()  # its committee and institution are read again, with the logo
 
     content = render_pdf("reports/pdf/orden.html", orden_context(session))
 

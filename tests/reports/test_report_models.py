@@ -13,7 +13,10 @@ def test_an_approved_acta_records_where_and_when():
     acta = Acta(session=make_session(), status=Acta.Status.APPROVED)
     with pytest.raises(ValidationError) as caught:
         acta.validate_constraints()
-    assert "indica la sesión, el punto y la fecha de su aprobación" in caught.value.messages[0]
+    assert (
+        "indica la fecha de su aprobación y el punto de la sesión que la aprobó"
+        in caught.value.messages[0]
+    )
 
 
 def test_an_acta_is_approved_at_a_later_session_of_its_committee():

@@ -280,8 +280,8 @@ def test_a_new_session_without_number_is_numbered_in_date_order(admin_client, co
     assert (new.number, later.number) == (1, 2)
 
 
-def test_a_new_held_session_keeps_a_typed_number(admin_client, committee):
-    # Recording a past session: its number is frozen, not derived from the date.
+def test_the_admin_does_not_set_a_session_as_held(admin_client, committee):
+    # A session is held through its lifecycle (open with quorum, close), never typed so.
     admin_client.post(
         ADD,
         add_form_data(
@@ -290,7 +290,8 @@ def test_a_new_held_session_keeps_a_typed_number(admin_client, committee):
     )
 
     session = Session.objects.get()
-    assert session.number == 3
+    assert session.status == Session.Status.PLANNED
+    assert session.number == 1  # a planned session's number follows the date order
     assert session.points.count() == 2  # agenda, summary and closing
 
 

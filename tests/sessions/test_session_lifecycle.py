@@ -16,6 +16,7 @@ from sessions.services import (
     record_attendance,
     renumber_sessions,
     required_for_quorum,
+    set_session_times,
 )
 from tests.factories import make_committee, make_membership, make_point, make_session
 
@@ -31,7 +32,15 @@ def at(day, hour=10):
 @pytest.fixture
 def session():
     session = make_session(date=DAY, start_time=datetime.time(11))
-    make_point(session)
+    make_point(session, kind="informative")
+    return session
+
+
+@pytest.fixture
+def convened(session):
+    """The session, convened five days before (attendance is taken from then on)."""
+    convene_session(session, now=at(DAY - datetime.timedelta(days=5)), notify=False)
+    session.refresh_from_db()
     return session
 
 
@@ -139,77 +148,118 @@ def test_other_quorum_rules():
     ("voting", "present", "met"),
     [(3, 2, True), (3, 1, False), (4, 2, False), (4, 3, True), (5, 3, True), (7, 3, False)],
 )
-def test_quorum_at_the_boundaries(session, voting, present, met):
-    seats = members(session.committee, voting)
+def test_quorum_at_the_boundaries(convened, voting, present, met):
+    seats = members(convened.committee, voting)
     for seat in seats[:present]:
-        record_attendance(session, seat, Attendance.Status.PRESENT)
+        record_attendance(convened, seat, Attendance.Status.PRESENT)
     for seat in seats[present:]:
-        record_attendance(session, seat, Attendance.Status.ABSENT)
-    assert compute_quorum(session).is_met is met
+        record_attendance(convened, seat, Attendance.Status.ABSENT)
+    assert compute_quorum(convened).is_met is met
 
 
-def test_remote_members_count_and_voice_only_roles_never_do(session):
-    committee = session.committee
+def test_remote_members_count_and_voice_only_roles_never_do(convened):
+    committee = convened.committee
     seats = members(committee, 3)
-    record_attendance(session, seats[0], Attendance.Status.REMOTE)
+    record_attendance(convened, seats[0], Attendance.Status.REMOTE)
     for role in ("technical_secretary", "guest", "party_representative"):
-        record_attendance(session, make_membership(committee, role=role), Attendance.Status.PRESENT)
-    quorum = compute_quorum(session)
+        record_attendance(
+            convened, make_membership(committee, role=role), Attendance.Status.PRESENT
+        )
+    quorum = compute_quorum(convened)
     assert (quorum.voting_members, quorum.present, quorum.required) == (3, 1, 2)
     assert not quorum.is_met
 
 
-def test_a_member_whose_term_ended_the_day_before_does_not_count(session):
-    seats = members(session.committee, 3)
-    make_membership(session.committee, end=DAY - datetime.timedelta(days=1))
+def test_a_member_whose_term_ended_the_day_before_does_not_count(convened):
+    seats = members(convened.committee, 3)
+    make_membership(convened.committee, end=DAY - datetime.timedelta(days=1))
     for seat in seats[:2]:
-        record_attendance(session, seat, Attendance.Status.PRESENT)
-    quorum = compute_quorum(session)
+        record_attendance(convened, seat, Attendance.Status.PRESENT)
+    quorum = compute_quorum(convened)
     assert quorum.voting_members == 3
     assert quorum.is_met
 
 
-def test_no_members_means_no_quorum(session):
-    assert not compute_quorum(session).is_met
+def test_no_members_means_no_quorum(convened):
+    assert not compute_quorum(convened).is_met
 
 
 # --- Opening and closing -----------------------------------------------------------------
 
 
-def test_open_with_quorum_records_it_and_close_holds_the_session(session):
-    seats = members(session.committee, 3)
+def test_open_with_quorum_records_it_and_close_holds_the_session(convened):
+    seats = members(convened.committee, 3)
     for seat in seats[:2]:
-        record_attendance(session, seat, Attendance.Status.PRESENT)
-    convene_session(session, now=at(DAY - datetime.timedelta(days=5)))
-    open_session(session, now=at(DAY, 11))
-    session.refresh_from_db()
-    assert (session.quorum_present, session.quorum_required) == (2, 2)
-    assert session.opened_at == at(DAY, 11)
-    close_session(session, now=at(DAY, 13))
-    session.refresh_from_db()
-    assert session.status == Session.Status.HELD
-    assert session.closed_at == at(DAY, 13)
+        record_attendance(convened, seat, Attendance.Status.PRESENT)
+    open_session(convened, started_at=datetime.time(11, 4))
+    convened.refresh_from_db()
+    assert (convened.quorum_present, convened.quorum_required) == (2, 2)
+    assert convened.opened_at == datetime.datetime.combine(DAY, datetime.time(11, 4), tzinfo=MX)
+    close_session(convened, ended_at=datetime.time(13))
+    convened.refresh_from_db()
+    assert convened.status == Session.Status.HELD
+    assert convened.closed_at == at(DAY, 13)
 
 
-def test_open_without_quorum_is_refused(session):
-    seats = members(session.committee, 3)
-    record_attendance(session, seats[0], Attendance.Status.PRESENT)
-    convene_session(session, now=at(DAY - datetime.timedelta(days=5)))
+def test_open_without_quorum_is_refused(convened):
+    seats = members(convened.committee, 3)
+    record_attendance(convened, seats[0], Attendance.Status.PRESENT)
     with pytest.raises(ValidationError) as caught:
-        open_session(session)
+        open_session(convened, started_at=datetime.time(11))
     assert caught.value.messages == [
         "No hay quórum. Presentes 1 de 3 integrantes con voto; se requieren 2."
     ]
-    session.refresh_from_db()
-    assert session.opened_at is None
+    convened.refresh_from_db()
+    assert convened.opened_at is None
 
 
 def test_a_planned_session_cannot_be_opened_or_closed(session):
     with pytest.raises(ValidationError):
-        open_session(session)
+        open_session(session, started_at=datetime.time(11))
     with pytest.raises(ValidationError) as caught:
-        close_session(session)
+        close_session(session, ended_at=datetime.time(13))
     assert caught.value.messages == ["Solo se clausura una sesión que se abrió con quórum."]
+
+
+def test_attendance_is_taken_only_once_convened(session):
+    with pytest.raises(ValidationError) as caught:
+        record_attendance(session, make_membership(session.committee), Attendance.Status.PRESENT)
+    assert caught.value.messages == ["La asistencia se registra una vez convocada la sesión."]
+    assert not session.attendances.exists()
+
+
+def test_opening_and_closing_before_the_date_are_refused(convened):
+    seats = members(convened.committee, 3)
+    for seat in seats:
+        record_attendance(convened, seat, Attendance.Status.PRESENT)
+    the_day_before = DAY - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        open_session(convened, started_at=datetime.time(11), today=the_day_before)
+    assert "no se puede abrir antes de esa fecha" in caught.value.messages[0]
+    open_session(convened, started_at=datetime.time(11), today=DAY)
+    with pytest.raises(ValidationError) as caught:
+        close_session(convened, ended_at=datetime.time(13), today=the_day_before)
+    assert "no se puede clausurar antes de esa fecha" in caught.value.messages[0]
+    convened.refresh_from_db()
+    assert convened.status == Session.Status.CONVENED
+
+
+def test_the_times_stated_are_corrected_until_the_seal(convened):
+    for seat in members(convened.committee, 3):
+        record_attendance(convened, seat, Attendance.Status.PRESENT)
+    open_session(convened, started_at=datetime.time(11))
+    close_session(convened, ended_at=datetime.time(13))
+    set_session_times(convened, started_at=datetime.time(11, 20), ended_at=datetime.time(14, 10))
+    convened.refresh_from_db()
+    assert (convened.opened_at, convened.closed_at) == (
+        datetime.datetime.combine(DAY, datetime.time(11, 20), tzinfo=MX),
+        datetime.datetime.combine(DAY, datetime.time(14, 10), tzinfo=MX),
+    )
+    with pytest.raises(ValidationError) as caught:
+        set_session_times(convened, started_at=datetime.time(15), ended_at=datetime.time(14))
+    assert caught.value.message_dict["ended_at"] == [
+        "La hora de clausura debe ser posterior a la de inicio (15:00)."
+    ]
 
 
 def test_a_held_session_cannot_be_postponed_or_cancelled(session):

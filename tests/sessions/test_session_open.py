@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from committees.spanish import long_date
 from sessions.models import Attendance, Session
 from tests.factories import make_membership, make_session
 from tests.sessions.test_session_postpone import flashed
@@ -48,8 +50,12 @@ def test_the_url(session):
     assert url(session) == f"/sesiones/{session.pk}/abrir/"
 
 
+def at_eleven(**fields) -> dict:
+    return {"started_at": "11:00", **fields}
+
+
 def test_it_requires_sign_in(client, session):
-    assert_sign_in_required(client.post(url(session)), url(session))
+    assert_sign_in_required(client.post(url(session), at_eleven()), url(session))
     session.refresh_from_db()
     assert session.opened_at is None
 
@@ -58,7 +64,7 @@ def test_it_requires_sign_in(client, session):
 def test_only_the_secretariat_opens(request, client, session, voters, user):
     present(session, *voters)
 
-    response = signed_in(client, request.getfixturevalue(user)).post(url(session))
+    response = signed_in(client, request.getfixturevalue(user)).post(url(session), at_eleven())
 
     assert response.status_code == 404
     session.refresh_from_db()
@@ -71,15 +77,20 @@ def test_it_answers_post_only(client, secretary, session, method):
 
 
 @pytest.mark.parametrize("user", ["secretary", "alice", "manager"])
-def test_it_opens_the_session_with_quorum(request, client, session, voters, user):
+def test_it_opens_the_session_with_quorum_at_the_time_stated(
+    request, client, session, voters, user
+):
     present(session, *voters[:2])
 
-    response = signed_in(client, request.getfixturevalue(user)).post(url(session))
+    response = signed_in(client, request.getfixturevalue(user)).post(
+        url(session), {"started_at": "11:07"}
+    )
 
     assert response.status_code == 302
     assert response.url == f"{session_page(session)}#ciclo-de-la-sesion"
     session.refresh_from_db()
-    assert session.opened_at is not None
+    # The time the secretariat stated, on the session's own date (not the server's clock).
+    assert session.opened_at == datetime.datetime(2024, 3, 19, 11, 7, tzinfo=session.committee.zone)
     assert (session.quorum_present, session.quorum_required) == (2, 2)
     assert session.status == Session.Status.CONVENED
     assert flashed(response) == [
@@ -92,10 +103,90 @@ def test_it_opens_the_session_with_quorum(request, client, session, voters, user
     assert session.history.first().history_user == request.getfixturevalue(user)
 
 
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("", "Indique la hora."),
+        ("25:00", "Escriba una hora válida, p. ej. 11:00."),
+        ("once", "Escriba una hora válida, p. ej. 11:00."),
+        ("\x00", "Escriba una hora válida, p. ej. 11:00."),
+    ],
+    ids=["missing", "out-of-range", "words", "nul"],
+)
+def test_a_missing_or_bad_time_is_explained_and_kept(
+    client, secretary, session, voters, value, error
+):
+    present(session, *voters)
+
+    response = signed_in(client, secretary).post(url(session), {"started_at": value})
+
+    assert response.status_code == 400
+    assert error in page_text(response)
+    session.refresh_from_db()
+    assert session.opened_at is None
+
+
+def test_the_form_is_prefilled_from_the_schedule_never_the_clock(
+    client, secretary, committee, voters
+):
+    scheduled = make_session(
+        committee,
+        date=DAY,
+        start_time=datetime.time(10, 30),
+        status=Session.Status.CONVENED,
+        convened_at=CONVENED_AT,
+    )
+    unscheduled = make_session(
+        committee, date=DAY, status=Session.Status.CONVENED, convened_at=CONVENED_AT
+    )
+    signed_in(client, secretary)
+
+    assert 'value="10:30"' in client.get(session_page(scheduled)).text
+    page = client.get(session_page(unscheduled)).text
+    assert 'name="started_at" id="id_started_at" value=""' in page
+
+
+def test_a_session_is_not_opened_before_its_date(client, secretary, committee, voters):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    session = make_session(
+        committee, date=tomorrow, status=Session.Status.CONVENED, convened_at=CONVENED_AT
+    )
+    present(session, *voters)
+
+    response = signed_in(client, secretary).post(url(session), at_eleven())
+
+    assert flashed(response) == [
+        (
+            "error",
+            f"La sesión está programada para el {long_date(tomorrow)}: no se puede abrir antes "
+            "de esa fecha. Si se celebró en otra fecha, primero cambie su fecha e indique el "
+            "motivo.",
+        )
+    ]
+    session.refresh_from_db()
+    assert session.opened_at is None
+
+
+def test_a_session_of_today_opens(client, secretary, committee):
+    today = timezone.localdate()
+    session = make_session(
+        committee, date=today, status=Session.Status.CONVENED, convened_at=CONVENED_AT
+    )
+    term = {"start": today - datetime.timedelta(days=30), "end": None}
+    present(session, *(make_membership(committee, **term) for _ in range(3)))
+
+    signed_in(client, secretary).post(url(session), at_eleven())
+
+    session.refresh_from_db()
+    assert session.opened_at == datetime.datetime.combine(
+        today, datetime.time(11), tzinfo=committee.zone
+    )
+
+
 def test_without_quorum_nothing_changes(client, secretary, session, voters):
     present(session, voters[0])
 
-    response = signed_in(client, secretary).post(url(session))
+    response = signed_in(client, secretary).post(url(session), at_eleven())
 
     assert flashed(response) == [
         ("error", "No hay quórum. Presentes 1 de 3 integrantes con voto; se requieren 2.")
@@ -124,7 +215,7 @@ def test_only_a_convened_session_not_yet_open_opens(
     present(session, *voters)
     before = session.opened_at
 
-    response = signed_in(client, secretary).post(url(session))
+    response = signed_in(client, secretary).post(url(session), at_eleven())
 
     assert flashed(response) == [
         ("error", "Solo se abre una sesión convocada que aún no ha comenzado.")
