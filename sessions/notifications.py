@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from committees.models import Committee, Membership, Person
+from committees.models import Membership, Person
 from committees.spanish import long_date, spanish_sort_key
 
 from . import ical
-from .models import NoticeDelivery, Session, of_body
+from .models import NoticeDelivery, Session, of_body, of_short_name
 
 logger = logging.getLogger(__name__)
 
@@ -244,12 +244,6 @@ def session_phrase(session: Session) -> str:
         # Its title already names the group.
         return f"{session.reference} ({committee.short_name})"
     return f"{session.reference} {of_body(committee.name)} ({committee.short_name})"
-
-
-def of_short_name(committee: Committee) -> str:
-    """ "del COTAPREP", "de la CTAI": the contraction the full name takes, on the short name."""
-    preposition = of_body(committee.name).removesuffix(committee.name)
-    return f"{preposition}{committee.short_name}"
 
 
 def schedule(session: Session) -> str:

@@ -278,13 +278,14 @@ def calendar_import(request, slug):
     )
     report = None
     if request.method == "POST":
-        form = CalendarImportForm(request.POST, request.FILES)
+        form = CalendarImportForm(request.POST, request.FILES, committee=committee)
     else:
-        form = CalendarImportForm()
+        form = CalendarImportForm(committee=committee)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        wants_import = "confirmar" in request.POST
         # Text edited after the preview is previewed again, never imported unseen.
-        confirmed = "confirmar" in request.POST and data["huella"] == data["fingerprint"]
+        confirmed = wants_import and data["huella"] == data["fingerprint"]
         report = import_calendar(
             committee,
             data["texto"],
@@ -294,31 +295,33 @@ def calendar_import(request, slug):
             on_created=add_standard_agenda,
         )
         if report.written:
-            messages.success(
-                request,
-                ngettext(
-                    "Se importó %(count)d sesión.",
-                    "Se importaron %(count)d sesiones.",
-                    len(report.planned),
-                )
-                % {"count": len(report.planned)},
-            )
+            messages.success(request, report.summary)
             return redirect("committees:detail", committee.slug)
+        if wants_import and not confirmed:
+            messages.warning(
+                request,
+                _(
+                    "El calendario cambió desde la vista previa, así que no se importó: revise "
+                    "esta nueva vista previa y vuelva a confirmar."
+                ),
+            )
         # The preview (or a confirmation that no longer validates) shows the report; the
         # content travels on as text, so a file need not be uploaded twice.
         form = CalendarImportForm(
+            committee=committee,
             initial={
                 "texto": data["texto"],
                 "tipo": data["tipo"],
                 "nombre": data["nombre"],
                 "huella": data["fingerprint"],
-            }
+            },
         )
     context = {
         "committee": committee,
         "form": form,
         "report": report,
         "format_label": FORMAT_LABELS.get(report.format, "") if report else "",
+        "committee_of": notifications.of_short_name(committee),
     }
     return render(request, "sessions/calendar_import.html", context)
 

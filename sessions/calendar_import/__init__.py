@@ -9,7 +9,14 @@ touches no database; ``parse`` picks the reader; ``apply`` checks the rows again
 committee and writes all of them or none. A new format is one new module.
 """
 
-from .apply import CHANGE_REASON, ImportReport, PlannedSession, import_calendar
+from .apply import (
+    CHANGE_REASON,
+    ImportReport,
+    PlannedSession,
+    SessionUpdate,
+    committee_session_kind,
+    import_calendar,
+)
 from .base import (
     FORMAT_LABELS,
     KIND_CODES,
@@ -40,6 +47,8 @@ __all__ = [
     "Issue",
     "ParseResult",
     "PlannedSession",
+    "SessionUpdate",
+    "committee_session_kind",
     "SessionType",
     "decode_input",
     "detect_format",

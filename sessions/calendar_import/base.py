@@ -65,6 +65,11 @@ class CalendarRow:
     notes: str = ""
     position: int | None = None  # the table's own row number ("Núm.")
     marks: tuple[str, ...] = ()
+    # iCalendar only: the event's identity and version, and what its calendar says of it
+    # (a Session.Status value: "cancelled", "held"…; empty when it says nothing).
+    uid: str = ""
+    sequence: int = 0
+    status: str = ""
 
 
 @dataclasses.dataclass

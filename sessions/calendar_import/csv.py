@@ -89,8 +89,8 @@ def parse_csv(text: str, *, default_kind: str | None = None) -> ParseResult:
             if row.kind is None:
                 result.errors.append(
                     Issue(
-                        "falta el tipo de sesión (columna tipo) y no se indicó uno para todas "
-                        "(--kind).",
+                        "falta el tipo de sesión: llene la columna tipo o elija el tipo de "
+                        "las filas que no lo dicen.",
                         line,
                         row_text,
                     )

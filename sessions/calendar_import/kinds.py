@@ -96,7 +96,7 @@ _WORK_MEETING = re.compile(
 )
 _GROUP_MEETING = re.compile(
     r"^(?:(?P<ordinal>.+?)\s+)?reunion(?:\s+(?:del?|de\s+la)\s+grupo\s+de\s+trabajo\b.*|"
-    r"\s+(?:del|de\s+la)\s+.*)?$"
+    r"\s+(?:del|de\s+la)\s+.*|\s+(?:ordinaria\s+)?de\s+trabajo)?$"
 )
 _KIND_WORDS = {
     "ordinary": Kind.ORDINARY,

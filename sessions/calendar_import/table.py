@@ -22,6 +22,21 @@ _FOOTNOTE = re.compile(
 )
 
 
+# Emphasis and bullets that documents carry into a paste (Markdown-like, as editors and
+# converters copy them): "**Tabla 1**", "_nota_", "• fila". Not footnote marks.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+_BULLET = re.compile(r"^(\s*)[•◦▪●‣·–—-]\s+")
+_STAR_MARKS = re.compile(r"^\*+$")
+
+
+def strip_markup(line: str) -> str:
+    """ "**Tabla 1. Calendario**" → "Tabla 1. Calendario"; "• 1 de junio" → "1 de junio"."""
+    line = _STRONG.sub(r"\2", line)
+    line = _EMPHASIS.sub(r"\2", line)
+    return _BULLET.sub(r"\1", line)
+
+
 def _mark_of(match: re.Match) -> str:
     for group in ("mark", "sup", "paren", "bracket", "star"):
         value = match.groupdict().get(group)
@@ -102,6 +117,7 @@ def parse_table(text: str, *, default_kind: str | None = None) -> ParseResult:
         pending.clear()
 
     for number, line in enumerate(text.split("\n"), start=1):
+        line = strip_markup(line)
         if not line.strip():
             flush()
             footnote = None
@@ -213,7 +229,7 @@ def _read_table_row(
         result.errors.append(
             Issue(
                 "la fila no dice el tipo de sesión: agregue la descripción (p. ej. «Segunda "
-                "sesión ordinaria») o indique un tipo para todas (--kind).",
+                "sesión ordinaria») o elija el tipo de las filas que no lo dicen.",
                 line,
                 row_text,
             )
@@ -247,7 +263,8 @@ def _attach_footnotes(result: ParseResult, footnotes: dict[str, tuple[int, str]]
                 )
         row.notes = "\n".join([row.notes, *notes] if row.notes else notes)
     for mark, (line, text) in footnotes.items():
-        if mark not in used:
+        # "* text" that no row points to is a bulleted line, not a footnote.
+        if mark not in used and not _STAR_MARKS.match(mark):
             result.warnings.append(
                 Issue(f"la nota «{mark}» no corresponde a ninguna fila.", line, text)
             )
