@@ -167,7 +167,8 @@ def _read_event(event, line, lines, result, default_kind, zone, from_quorum) -> 
     if from_quorum:
         # Quórum's own export: the generated DESCRIPTION is not notes.
         notes = str(event.get(ical.PROPERTY_NOTES, "")).strip()
-        status = str(event.get(ical.PROPERTY_STATUS, "")).strip() or status
+        # A program that cancels the event sets STATUS and leaves our property as it was.
+        status = status or str(event.get(ical.PROPERTY_STATUS, "")).strip()
         session_type = _quorum_type(event)
     else:
         notes = str(event.get("DESCRIPTION", "")).strip()
