@@ -87,6 +87,9 @@ def committee_detail(request, slug):
         "today": today,
         "overdue_actas": _overdue_actas(committee, sessions),
         "compliance": committee_summary(committee),
+        "feed_url": request.build_absolute_uri(
+            reverse("sessions:committee-feed", args=[committee.slug])
+        ),
     }
     return render(request, "committees/committee_detail.html", context)
 

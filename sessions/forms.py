@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 
-from .calendar_import import decode_input, max_import_bytes
+from .calendar_import import committee_session_kind, decode_input, max_import_bytes
 from .models import Session
 
 
@@ -187,12 +187,25 @@ class CalendarImportForm(forms.Form):
     )
     tipo = forms.ChoiceField(
         label=_("Tipo de las filas que no lo dicen"),
-        choices=[("", _("Deducirlo de la descripción")), *Session.Kind.choices],
+        choices=Session.Kind.choices,
         required=False,
+        help_text=_(
+            "Las filas que dicen su tipo (p. ej. «Segunda sesión ordinaria») lo conservan."
+        ),
+        error_messages={"invalid_choice": _("Elija uno de los tipos de sesión de la lista.")},
     )
     nombre = forms.CharField(widget=forms.HiddenInput, required=False)
     # A fingerprint of what was previewed: only that exact content can be confirmed.
     huella = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rows that do not say their kind take the committee's usual one unless changed.
+        self.fields["tipo"].initial = committee_session_kind(committee)
+        if committee.kind != Committee.Kind.WORKING_GROUP:
+            self.fields["tipo"].choices = [
+                choice for choice in Session.Kind.choices if choice[0] != Session.Kind.WORKING_GROUP
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -213,7 +226,9 @@ class CalendarImportForm(forms.Form):
             cleaned["texto"] = decode_input(uploaded.read())
             cleaned["nombre"] = uploaded.name
         else:
-            cleaned["texto"] = text
+            # The same normalisation as an upload: a browser posts a textarea back with
+            # CRLF line ends, and the confirmation must match the preview.
+            cleaned["texto"] = decode_input(text)
         cleaned["fingerprint"] = hashlib.sha256(
             f"{cleaned.get('tipo')}\n{cleaned['nombre']}\n{cleaned['texto']}".encode()
         ).hexdigest()

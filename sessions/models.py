@@ -70,9 +70,10 @@ class Session(SealedRecordMixin, models.Model):
     """A session or formal work meeting of a committee."""
 
     # Sealed when its acta is approved (sessions.seal); whether it shows in the public
-    # calendar is a publication decision, not part of the record.
+    # calendar is a publication decision, not part of the record, and the calendar
+    # freshness counters follow it (their triggers bump them on any change of the row).
     SEAL_PATH = "sealed_at"
-    SEAL_EXEMPT_FIELDS = ("is_public",)
+    SEAL_EXEMPT_FIELDS = ("is_public", "calendar_version", "calendar_changed_at")
 
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Sesión ordinaria")
@@ -166,9 +167,23 @@ class Session(SealedRecordMixin, models.Model):
             "Cuándo se aprobó el acta: desde entonces la sesión y su registro ya no cambian."
         ),
     )
+    # A session that came from another calendar (an .ics import) keeps that event's UID and
+    # the SEQUENCE last applied, so that importing the calendar again updates it.
+    source_uid = models.CharField(
+        _("UID en el calendario de origen"), max_length=255, blank=True, editable=False
+    )
+    source_sequence = models.PositiveIntegerField(
+        _("versión aplicada del calendario de origen"), null=True, blank=True, editable=False
+    )
+    # Freshness of the session's iCalendar event: database triggers (migrations
+    # committee_sessions 0006 and agendas 0002) bump the version and stamp the time on
+    # every change of the session row, of its agenda points or of their documents, bulk
+    # updates included. Feeds derive their ETag and Last-Modified from these.
+    calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
+    calendar_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = SessionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["calendar_version", "calendar_changed_at"])
 
     class Meta:
         verbose_name = _("sesión")
@@ -202,6 +217,14 @@ class Session(SealedRecordMixin, models.Model):
                 violation_error_message=_(
                     "La hora de término debe ser posterior a la de inicio (y requiere hora "
                     "de inicio)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "source_uid"],
+                condition=~Q(source_uid=""),
+                name="session_unique_source_uid",
+                violation_error_message=_(
+                    "Ya hay una sesión de este órgano importada de ese evento (UID)."
                 ),
             ),
             models.CheckConstraint(
@@ -330,6 +353,12 @@ def of_body(name: str) -> str:
     if lowered.startswith(("grupo", "comité", "consejo", "órgano")):
         return f"del {name}"
     return f"de {name}"
+
+
+def of_short_name(committee: Committee) -> str:
+    """ "del COTAPREP", "de la CTAI": the contraction the full name takes, on the short name."""
+    preposition = of_body(committee.name).removesuffix(committee.name)
+    return f"{preposition}{committee.short_name}"
 
 
 class AttendanceQuerySet(SealedQuerySet):

@@ -9,10 +9,8 @@ server that fails is recorded on each delivery and logged; it never undoes the c
 
 import dataclasses
 import datetime
-import email.policy
 import functools
 import logging
-from email.message import MIMEPart
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -24,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from committees.models import Committee, Membership, Person
+from committees.models import Membership, Person
 from committees.spanish import long_date, spanish_sort_key
 
 from . import ical
-from .models import NoticeDelivery, Session, of_body
+from .models import NoticeDelivery, Session, of_body, of_short_name
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +36,33 @@ CALENDAR_METHODS = {
     NoticeDelivery.Kind.RESCHEDULING: "REQUEST",
     NoticeDelivery.Kind.CANCELLATION: "CANCEL",
 }
-ATTACHMENT_NAMES = {
-    NoticeDelivery.Kind.CONVOCATION: "convocatoria.ics",
-    NoticeDelivery.Kind.RESCHEDULING: "nueva-fecha.ics",
-    NoticeDelivery.Kind.CANCELLATION: "cancelacion.ics",
-}
+
+# Documents attached to a notice come from apps above this one (the convocatoria's PDF is
+# rendered by reports, which sessions must not import): each registers a provider, a
+# callable (session, kind) -> list of (file name, content, MIME type), in its
+# AppConfig.ready (reports.apps.ReportsConfig).
+NoticeAttachment = tuple[str, bytes, str]
+_attachment_providers: list = []
+
+
+def register_notice_attachments(provider) -> None:
+    """Add a provider of documents attached to notices (once, whatever the calls)."""
+    if provider not in _attachment_providers:
+        _attachment_providers.append(provider)
+
+
+def notice_attachments(session: Session, kind: str) -> list[NoticeAttachment]:
+    """
+    The documents every copy of a notice carries. A provider that fails is logged and
+    skipped: the notice still goes out, with the invitation, without that document.
+    """
+    attachments = []
+    for provider in _attachment_providers:
+        try:
+            attachments += provider(session, kind)
+        except Exception:
+            logger.exception("Attachment for session %s (%s) failed", session.pk, kind)
+    return attachments
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +145,9 @@ def send_notice(session_pk: int, kind: str, person_pks: list[int]) -> list[Notic
     people = list(Person.objects.filter(pk__in=person_pks).exclude(email="").order_by("name"))
     if not people:
         return []
+    attachments = notice_attachments(session, kind)
     context = notice_context(session, kind)
+    context["attachment_names"] = ", ".join(name for name, _content, _type in attachments)
     connection = mailers.default
     deliveries = []
     try:
@@ -134,7 +156,7 @@ def send_notice(session_pk: int, kind: str, person_pks: list[int]) -> list[Notic
             delivery = _claim_delivery(session, kind, person)
             if delivery is None:
                 continue  # this notice already went (or is going) to this person
-            message = notice_message(session, kind, person, context)
+            message = notice_message(session, kind, person, context, attachments)
             delivery.error = failure or _send(connection, message, person)
             delivery.sent_at = timezone.now()
             delivery.save(update_fields=["error", "sent_at"])
@@ -265,12 +287,6 @@ def session_phrase(session: Session) -> str:
     return f"{session.reference} {of_body(committee.name)} ({committee.short_name})"
 
 
-def of_short_name(committee: Committee) -> str:
-    """ "del COTAPREP", "de la CTAI": the contraction the full name takes, on the short name."""
-    preposition = of_body(committee.name).removesuffix(committee.name)
-    return f"{preposition}{committee.short_name}"
-
-
 def schedule(session: Session) -> str:
     """ "de 11:00 a 13:30 h", "a las 11:00 h", or empty when the time is not known yet."""
     if session.start_time is None:
@@ -283,51 +299,73 @@ def schedule(session: Session) -> str:
     }
 
 
+class InvitationMessage(EmailMultiAlternatives):
+    """
+    An e-mail whose alternatives are the text, the HTML and the invitation itself
+    (``text/calendar; method=…``), the shape Outlook and Gmail turn into an invitation
+    with buttons (RFC 6047). Django's ``attach_alternative`` cannot give a part
+    parameters, so the calendar part is added where Django builds the alternatives.
+    """
+
+    def __init__(self, *args, calendar: bytes, method: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calendar, self.method = calendar, method
+
+    def _add_bodies(self, msg):
+        msg = super()._add_bodies(msg)
+        # As bytes, base64: the calendar keeps its CRLF line ends exactly.
+        msg.add_alternative(
+            self.calendar,
+            maintype="text",
+            subtype="calendar",
+            params={"method": self.method, "charset": "utf-8"},
+        )
+        return msg
+
+
 def notice_message(
-    session: Session, kind: str, person: Person, context: dict
-) -> EmailMultiAlternatives:
-    """One person's copy: plain text, an HTML alternative and the calendar attached."""
+    session: Session,
+    kind: str,
+    person: Person,
+    context: dict,
+    attachments: list[NoticeAttachment] = (),
+) -> InvitationMessage:
+    """
+    One person's copy: multipart/alternative (plain text, HTML, the invitation as
+    text/calendar with METHOD REQUEST or CANCEL), then the attached documents.
+    """
     context = {**context, "person": person}
     secretaries = context["secretaries"]
-    message = EmailMultiAlternatives(
+    method = CALENDAR_METHODS[kind]
+    message = InvitationMessage(
         subject=context["subject"],
         body=render_to_string("emails/session_notice.txt", context),
         to=[person.email],
         reply_to=[secretary.email for secretary in secretaries],
         headers={"Auto-Submitted": "auto-generated"},
+        calendar=invitation(session, kind, person, secretaries),
+        method=method,
     )
     message.attach_alternative(render_to_string("emails/session_notice.html", context), "text/html")
-    message.attach(calendar_attachment(session, kind, person, secretaries))
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     return message
 
 
-def calendar_attachment(
-    session: Session, kind: str, person: Person, secretaries: list[Person]
-) -> MIMEPart:
-    method = CALENDAR_METHODS[kind]
+def invitation(session: Session, kind: str, person: Person, secretaries: list[Person]) -> bytes:
+    """The iTIP calendar of the notice for one attendee: the feeds' event, with roles."""
     if secretaries:
         organizer = (secretaries[0].email, secretaries[0].full_name)
     else:
         name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         organizer = (address, name or session.committee.short_name)
-    body = ical.invitation_calendar(
+    return ical.invitation_calendar(
         session,
-        method=method,
+        method=CALENDAR_METHODS[kind],
         base_url=ical.site_url(),
         organizer=organizer,
         attendee=(person.email, person.full_name),
     )
-    part = MIMEPart(policy=email.policy.default)
-    # As bytes, base64: the calendar keeps its CRLF line ends exactly.
-    part.set_content(
-        body,
-        maintype="text",
-        subtype="calendar",
-        params={"method": method, "charset": "utf-8"},
-        disposition="attachment",
-        filename=ATTACHMENT_NAMES[kind],
-    )
-    return part
 
 
 # --- The log, as the session page shows it ------------------------------------------------

@@ -535,3 +535,55 @@ def set_session_times(
         )
     session.save()
     return session
+
+
+@transaction.atomic
+def change_schedule(
+    session: Session,
+    *,
+    date: datetime.date,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    place: str,
+    video_link: str,
+    reason: str,
+    notify: bool = True,
+) -> Session:
+    """
+    Change when or where a session that has not been held takes place — an earlier date,
+    another time, place or link — keeping why in its history; a later date is a
+    postponement (``postpone_session``). If it had been convened, its participants get
+    the new schedule by e-mail.
+    """
+    reason = _require_reason(reason)
+    session = _locked(session)
+    if session.opened_at is not None and session.status == Session.Status.CONVENED:
+        raise ValidationError(_("No se puede cambiar el horario de una sesión en curso."))
+    if session.status in (Session.Status.HELD, Session.Status.CANCELLED):
+        raise ValidationError(
+            _("No se puede cambiar el horario de una sesión %(status)s.")
+            % {"status": session.get_status_display().lower()}
+        )
+    wanted = {
+        "date": date,
+        "start_time": start_time,
+        "end_time": end_time,
+        "place": place,
+        "video_link": video_link,
+    }
+    if all(getattr(session, name) == value for name, value in wanted.items()):
+        return session
+    moved = date != session.date
+    if moved:
+        session.rescheduled_from = session.rescheduled_from or session.date
+    for name, value in wanted.items():
+        setattr(session, name, value)
+    session._change_reason = reason
+    session.full_clean()
+    session.save()
+    if moved:
+        renumber_sessions(session.committee, session.kind)
+    session.refresh_from_db()
+    if notify and notifications.was_convened(session):
+        notifications.announce(session, NoticeDelivery.Kind.RESCHEDULING)
+    return session

@@ -2,7 +2,6 @@
 
 import calendar as pycalendar
 import datetime
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,14 +57,20 @@ CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 @require_safe
 def committee_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The committee's public sessions, for anyone to subscribe to without signing in."""
-    committee = get_object_or_404(Committee.objects.select_related("institution"), slug=slug)
-    sessions = ical.feed_sessions(committee.sessions.filter(is_public=True))
-    body = ical.committee_calendar(committee, sessions, base_url=_base_url(request))
+    committee = get_object_or_404(
+        ical.with_freshness(Committee.objects.select_related("institution")), slug=slug
+    )
+    base_url = _base_url(request)
+    validators = ical.committee_validators(committee, base_url=base_url)
     return _calendar_response(
         request,
-        body,
+        validators,
+        lambda: ical.committee_calendar(
+            committee,
+            ical.feed_sessions(committee.sessions.filter(is_public=True)),
+            base_url=base_url,
+        ),
         filename=f"{committee.slug}.ics",
-        last_modified=ical.last_change([committee.pk]),
         private=False,
     )
 
@@ -79,14 +84,14 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     person = get_object_or_404(Person, calendar_token=token)
     # The same rule as the pages: representatives get the formal work meetings and the
     # sessions they are invited to, members and the secretary everything.
-    committee_ids = person.memberships.values("committee_id")
-    sessions = ical.feed_sessions(Session.objects.visible_to_person(person))
-    body = ical.personal_calendar(person, sessions, base_url=_base_url(request))
+    sessions = Session.objects.visible_to_person(person)
+    base_url = _base_url(request)
+    validators = ical.person_validators(person, sessions, base_url=base_url)
     return _calendar_response(
         request,
-        body,
+        validators,
+        lambda: ical.personal_calendar(person, ical.feed_sessions(sessions), base_url=base_url),
         filename="calendario.ics",
-        last_modified=ical.last_change(committee_ids),
         private=True,
     )
 
@@ -94,7 +99,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One session as a file to add to a calendar."""
-    session = ical.feed_sessions(Session.objects.filter(pk=pk)).first()
+    session = Session.objects.select_related("committee__institution").filter(pk=pk).first()
     if session is None:
         raise Http404("No existe esa sesión.")
     if not session.is_public:
@@ -103,12 +108,14 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect_to_login(request.get_full_path())
         if not Session.objects.visible_to(request.user).filter(pk=pk).exists():
             raise Http404("No existe esa sesión.")
-    body = ical.session_calendar(session, base_url=_base_url(request))
+    base_url = _base_url(request)
     return _calendar_response(
         request,
-        body,
+        ical.session_validators(session, base_url=base_url),
+        lambda: ical.session_calendar(
+            ical.feed_sessions(Session.objects.filter(pk=pk)).get(), base_url=base_url
+        ),
         filename=f"{session.committee.slug}-{session.kind}-{session.number}.ics",
-        last_modified=session.last_changed,
         private=False,
         as_attachment=True,
     )
@@ -120,25 +127,28 @@ def _base_url(request: HttpRequest) -> str:
 
 def _calendar_response(
     request: HttpRequest,
-    body: bytes,
+    validators: ical.Validators,
+    build_body,
     *,
     filename: str,
-    last_modified: datetime.datetime | None,
     private: bool,
     as_attachment: bool = False,
 ) -> HttpResponse:
     """
-    The calendar with its validators: the ETag is a hash of the body, so it changes with
-    anything in it (agenda points included); Last-Modified tracks the sessions' history.
-    A client that sends If-None-Match is judged by the ETag alone (RFC 9110).
+    The calendar with its validators, which come from the version columns of what the
+    events show (agenda points and documents included): a conditional request that
+    matches is answered 304 before the body is built. A client that sends If-None-Match
+    is judged by the ETag alone (RFC 9110).
     """
-    response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    response["ETag"] = etag
     timestamp = None
-    if last_modified is not None:
-        timestamp = int(last_modified.timestamp())
+    if validators.last_modified is not None:
+        timestamp = int(validators.last_modified.timestamp())
+    not_modified = get_conditional_response(request, etag=validators.etag, last_modified=timestamp)
+    response = not_modified or HttpResponse(build_body(), content_type=CALENDAR_CONTENT_TYPE)
+    if not_modified is None:
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["ETag"] = validators.etag
+    if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
     # Clients revalidate on every poll; with the validators above that costs a 304.
     if private:
@@ -146,7 +156,7 @@ def _calendar_response(
         response["X-Robots-Tag"] = "noindex"
     else:
         patch_cache_control(response, no_cache=True, public=True)
-    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+    return response
 
 
 # --- Web interface: session page, new session, calendar -----------------------------------
@@ -290,13 +300,14 @@ def calendar_import(request, slug):
     )
     report = None
     if request.method == "POST":
-        form = CalendarImportForm(request.POST, request.FILES)
+        form = CalendarImportForm(request.POST, request.FILES, committee=committee)
     else:
-        form = CalendarImportForm()
+        form = CalendarImportForm(committee=committee)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        wants_import = "confirmar" in request.POST
         # Text edited after the preview is previewed again, never imported unseen.
-        confirmed = "confirmar" in request.POST and data["huella"] == data["fingerprint"]
+        confirmed = wants_import and data["huella"] == data["fingerprint"]
         report = import_calendar(
             committee,
             data["texto"],
@@ -306,31 +317,33 @@ def calendar_import(request, slug):
             on_created=add_standard_agenda,
         )
         if report.written:
-            messages.success(
-                request,
-                ngettext(
-                    "Se importó %(count)d sesión.",
-                    "Se importaron %(count)d sesiones.",
-                    len(report.planned),
-                )
-                % {"count": len(report.planned)},
-            )
+            messages.success(request, report.summary)
             return redirect("committees:detail", committee.slug)
+        if wants_import and not confirmed:
+            messages.warning(
+                request,
+                _(
+                    "El calendario cambió desde la vista previa, así que no se importó: revise "
+                    "esta nueva vista previa y vuelva a confirmar."
+                ),
+            )
         # The preview (or a confirmation that no longer validates) shows the report; the
         # content travels on as text, so a file need not be uploaded twice.
         form = CalendarImportForm(
+            committee=committee,
             initial={
                 "texto": data["texto"],
                 "tipo": data["tipo"],
                 "nombre": data["nombre"],
                 "huella": data["fingerprint"],
-            }
+            },
         )
     context = {
         "committee": committee,
         "form": form,
         "report": report,
         "format_label": FORMAT_LABELS.get(report.format, "") if report else "",
+        "committee_of": notifications.of_short_name(committee),
     }
     return render(request, "sessions/calendar_import.html", context)
 

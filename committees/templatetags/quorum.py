@@ -25,3 +25,12 @@ def fecha_con_dia(value: datetime.date | None) -> str:
 def hora(value: datetime.time | None) -> str:
     """{{ session.start_time|hora }} → "11:00 h"."""
     return f"{value:%H:%M} h" if value else ""
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """{{ feed_url|webcal }}: "https://x/calendario.ics" → "webcal://x/calendario.ics"."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url.removeprefix(scheme)
+    return url

@@ -308,7 +308,9 @@ def test_rows_without_description_and_without_default_kind_are_errors():
     result = parse_calendar("1\t17 de octubre de 2023\n")
     assert [issue.line for issue in result.errors] == [1]
     assert "no dice el tipo de sesión" in result.errors[0].reason
-    assert "--kind" in result.errors[0].reason
+    # The page has no command-line flags: the message speaks of the page's choice.
+    assert "--kind" not in result.errors[0].reason
+    assert "elija el tipo de las filas que no lo dicen" in result.errors[0].reason
 
 
 @pytest.mark.parametrize(
@@ -478,20 +480,24 @@ def test_an_ics_event_with_a_broken_dtstart_is_refused():
     assert "DTSTART" in result.errors[0].reason
 
 
-def test_a_cancelled_ics_event_is_skipped_with_a_warning():
+def test_a_cancelled_ics_event_is_read_as_cancelled():
+    # Whether it creates nothing (a new event) or cancels a session (a known UID) is for
+    # the import to decide (test_calendar_sync.py).
     text = ICS.replace(
         "SUMMARY:Primera sesión extraordinaria",
         "SUMMARY:Primera sesión extraordinaria\nSTATUS:CANCELLED",
     )
     result = parse_calendar(text)
-    assert len(result.rows) == 2
-    assert "cancelado" in result.warnings[0].reason
+    assert [row.status for row in result.rows] == ["", "", "cancelled"]
 
 
 def test_an_unreadable_ics_file_is_refused():
     result = parse_calendar(b"BEGIN:VCALENDAR\nesto no es un calendario\n", filename="x.ics")
     assert result.rows == []
-    assert "el archivo .ics no se puede leer" in result.errors[0].reason
+    assert str(result.errors[0]) == (
+        "Línea 2: «esto no es un calendario»: el archivo .ics no se puede leer: la línea no "
+        "es una propiedad iCalendar (NOMBRE:valor)."
+    )
 
 
 def test_an_ics_summary_without_kind_takes_the_default_kind():

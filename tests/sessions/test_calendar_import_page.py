@@ -187,3 +187,124 @@ def test_the_seed_table_pasted_as_it_stands(client, committee, secretary):
     )
     assert response.status_code == 302
     assert committee.sessions.count() == 16
+
+
+# A real working group's calendar as a word processor copies it: a bold caption, rows that
+# say only their number and date, a bulleted remark under the table.
+WORKING_GROUP_TABLE = (
+    "**Tabla 1. Calendario de reuniones del Grupo de Trabajo de Cómputos Distritales**\n"
+    "\n"
+    "Núm.\tFecha\n"
+    "1\t15 de enero de 2024\n"
+    "2\t12 de febrero de 2024\n"
+    "3\t11 de marzo de 2024\n"
+    "\n"
+    "• _Las fechas pueden ajustarse por acuerdo del Grupo._\n"
+)
+
+
+def working_group_and_secretary(django_user_model):
+    commission = make_committee(kind="commission", short_name="CCOE")
+    group = make_committee(
+        kind="working_group",
+        parent=commission,
+        name="Grupo de Trabajo de Cómputos Distritales",
+        short_name="GTCD",
+    )
+    user = django_user_model.objects.create_user("gtcd", password="x")
+    membership = make_membership(group, role="technical_secretary")
+    membership.person.user = user
+    membership.person.save()
+    return group, user
+
+
+def test_a_working_group_imports_a_pasted_table_without_choosing_a_kind(client, django_user_model):
+    group, user = working_group_and_secretary(django_user_model)
+    client.force_login(user)
+    page = client.get(url(group))
+    # The committee's own kind is the default of the rows that do not say theirs.
+    assert page.context["form"]["tipo"].value() == "working_group"
+
+    preview = client.post(url(group), {"texto": WORKING_GROUP_TABLE, "vista_previa": ""})
+    report = preview.context["report"]
+    assert report.ok
+    assert report.warnings == []  # the bold caption and the bullet are no footnotes
+    assert report.summary == "Se crearán 3 sesiones."
+    assert "--kind" not in preview.content.decode()
+
+    fingerprint = preview.context["form"].initial["huella"]
+    response = client.post(
+        url(group), {"texto": WORKING_GROUP_TABLE, "huella": fingerprint, "confirmar": ""}
+    )
+    assert response.status_code == 302
+    sessions = list(group.sessions.order_by("date"))
+    assert [(s.kind, s.number, s.date) for s in sessions] == [
+        ("working_group", 1, datetime.date(2024, 1, 15)),
+        ("working_group", 2, datetime.date(2024, 2, 12)),
+        ("working_group", 3, datetime.date(2024, 3, 11)),
+    ]
+    assert sessions[0].title == "Primera reunión del Grupo de Trabajo de Cómputos Distritales"
+
+
+def test_a_confirmation_posted_back_with_crlf_imports_in_one_click(client, committee, secretary):
+    """A browser sends a textarea back with CRLF line ends: the same content all the same."""
+    client.force_login(secretary)
+    upload = SimpleUploadedFile("calendario.txt", TABLE.encode())
+    preview = client.post(url(committee), {"archivo": upload, "vista_previa": ""})
+    form = preview.context["form"]
+    response = client.post(
+        url(committee),
+        {
+            "texto": form.initial["texto"].replace("\n", "\r\n"),
+            "nombre": form.initial["nombre"],
+            "tipo": form.initial["tipo"],
+            "huella": form.initial["huella"],
+            "confirmar": "",
+        },
+    )
+    assert response.status_code == 302
+    assert committee.sessions.count() == 2
+
+
+def test_a_confirmation_of_changed_text_says_so_and_imports_nothing(client, committee, secretary):
+    client.force_login(secretary)
+    preview = client.post(url(committee), {"texto": TABLE})
+    edited = TABLE.replace("29 de noviembre", "30 de noviembre")
+    response = client.post(
+        url(committee),
+        {"texto": edited, "huella": preview.context["form"].initial["huella"], "confirmar": ""},
+    )
+    assert response.status_code == 200
+    assert "El calendario cambió desde la vista previa" in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_the_preview_shows_every_field_that_will_be_written(client, committee, secretary):
+    client.force_login(secretary)
+    csv = (
+        "fecha,hora_inicio,hora_fin,tipo,lugar,enlace,notas\n"
+        "19/03/2024,11:00,13:30,ordinary,Sala del Pleno,https://meet.example.org/so5,"
+        "Con transmisión\n"
+    )
+    response = client.post(url(committee), {"texto": csv})
+    text = " ".join(response.content.decode().split())
+    for expected in (
+        "19 de marzo de 2024",
+        "11:00",
+        "13:30",
+        "Sesión ordinaria, núm. 1",
+        "Sala del Pleno",
+        "https://meet.example.org/so5",
+        "Con transmisión",
+    ):
+        assert expected in text, expected
+    assert response.context["report"].summary == "Se creará 1 sesión."
+
+
+def test_errors_and_summary_agree(client, committee, secretary):
+    client.force_login(secretary)
+    bad = TABLE + "\n3\n31 de febrero de 2024\nSegunda sesión ordinaria\n"
+    response = client.post(url(committee), {"texto": bad})
+    report = response.context["report"]
+    assert report.summary == "Hay 1 problema: no se importará nada hasta corregirlo."
+    assert "Se crearán" not in response.content.decode()

@@ -12,7 +12,7 @@ from committees.models import Membership
 from sessions import ical
 from sessions.models import Session
 from sessions.services import postpone_session
-from tests.factories import make_committee, make_membership, make_session
+from tests.factories import make_committee, make_membership, make_point, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_the_committee_feed_needs_no_sign_in(client):
     assert response["Content-Disposition"] == f'inline; filename="{session.committee.slug}.ics"'
     assert uids(response) == {ical.session_uid(session)}
     assert vobject.readOne(response.content.decode()).vevent.summary.value == (
-        "Primera sesión ordinaria"
+        "COTAPREP: Primera sesión ordinaria"
     )
 
 
@@ -162,10 +162,10 @@ def test_the_committee_feed_takes_the_same_queries_for_any_number_of_sessions(
 ):
     committee = make_committee()
     make_many_sessions(committee, count)
-    # 1. the committee with its institution; 2. the public sessions with committee,
-    # institution and each one's last change (a subquery); 3. their agenda points;
-    # 4. the newest change among the committee's sessions (Last-Modified).
-    with django_assert_num_queries(4):
+    # 1. the committee with its institution and its newest session deletion; 2. the
+    # versions of its sessions (validators); 3. the public sessions with committee and
+    # institution; 4. their agenda points; 5. the points' documents.
+    with django_assert_num_queries(5):
         response = client.get(committee_feed_url(committee))
     assert len(uids(response)) == count - count // 5
 
@@ -179,18 +179,27 @@ def test_the_personal_feed_takes_the_same_queries_for_any_number_of_sessions(
     make_many_sessions(second, count // 2)
     person = make_membership(first).person
     make_membership(second, person=person, role=Membership.Role.TECHNICAL_SECRETARY)
-    # 1. the person by token; 2. the sessions of their committees; 3. the agenda
-    # points; 4. the newest change among those committees' sessions.
-    with django_assert_num_queries(4):
+    # 1. the person by token; 2. the versions of their sessions; 3. their committees
+    # (names, newest deletion); 4. the sessions; 5. the agenda points; 6. the documents.
+    with django_assert_num_queries(6):
         response = client.get(personal_feed_url(person))
     assert len(uids(response)) == count
 
 
 def test_the_session_file_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
     session = make_session()
-    # 1. the session with committee, institution and last change; 2. its points.
-    with django_assert_num_queries(2):
-        client.get(reverse("sessions:session-ics", args=[session.pk]))
+    make_point(session)
+    # 1. the session with committee and institution (validators); 2. again, to build;
+    # 3. its points; 4. their documents.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("sessions:session-ics", args=[session.pk]))
+    # A conditional request that matches costs the first query only.
+    with django_assert_num_queries(1):
+        again = client.get(
+            reverse("sessions:session-ics", args=[session.pk]),
+            HTTP_IF_NONE_MATCH=response["ETag"],
+        )
+    assert again.status_code == 304
 
 
 # --- The personal feed --------------------------------------------------------------------

@@ -113,7 +113,8 @@ def test_an_event_carries_title_place_links_and_the_numbered_agenda():
 
     event = events(export(session.committee))[ical.session_uid(session)]
 
-    assert str(event["SUMMARY"]) == "Primera sesión ordinaria"
+    # The committee's short name first, as calendars list events of several committees.
+    assert str(event["SUMMARY"]) == "COTAPREP: Primera sesión ordinaria"
     assert str(event["LOCATION"]) == "Sala de sesiones del IEPC, Guadalajara"
     assert str(event["URL"]) == f"https://quorum.example.org/sesiones/{session.pk}/"
     assert str(event["CONFERENCE"]) == "https://meet.example.org/cotaprep"
@@ -163,27 +164,28 @@ def test_a_session_without_time_is_an_all_day_event():
     assert vobject_events(body)[ical.session_uid(session)].dtstart.value == datetime.date(
         2024, 6, 30
     )
-    # No timed event: no VTIMEZONE is needed.
-    assert Calendar.from_ical(body).timezones == []
+    # No timed event still gets the institution's VTIMEZONE: a VCALENDAR needs a component.
+    assert [zone.tz_name for zone in Calendar.from_ical(body).timezones] == ["America/Mexico_City"]
 
 
-def test_dtstamp_is_the_last_recorded_change_of_the_session():
+def test_dtstamp_is_the_last_change_of_what_the_event_shows():
     session = make_session()
-    newest = session.history.order_by("-history_date").first().history_date
+    session.refresh_from_db()
+    stamp = session.calendar_changed_at.replace(microsecond=0)
 
     event = events(export(session.committee))[ical.session_uid(session)]
 
-    assert event["DTSTAMP"].dt == newest.replace(microsecond=0)
-    assert event["LAST-MODIFIED"].dt == newest.replace(microsecond=0)
+    assert event["DTSTAMP"].dt == stamp
+    assert event["LAST-MODIFIED"].dt == stamp
 
 
-def test_a_session_without_history_has_a_fixed_dtstamp():
+def test_a_bulk_created_session_has_a_dtstamp_too():
     committee = make_committee()
     Session.objects.bulk_create(
         [Session(committee=committee, kind="ordinary", number=1, date=datetime.date(2024, 1, 1))]
     )
     event = next(iter(events(export(committee)).values()))
-    assert event["DTSTAMP"].dt == ical.FALLBACK_STAMP
+    assert event["DTSTAMP"].dt == Session.objects.get().calendar_changed_at.replace(microsecond=0)
 
 
 def test_the_personal_calendar_names_the_committee_of_each_event():

@@ -1,6 +1,7 @@
 """E-mail notices about a session: who gets them, what they say, the calendar attached, the log."""
 
 import datetime
+import io
 import logging
 import smtplib
 
@@ -11,6 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from agendas.models import AgendaPoint
 from committees.models import Membership
@@ -95,8 +97,20 @@ def recipients(outbox) -> list[str]:
 
 
 def calendar_part(message):
-    (part,) = message.attachments
+    """The invitation as it travels: the text/calendar part of the MIME message sent."""
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
     return part
+
+
+def mime_tree(message) -> list:
+    """The message's MIME structure: content types, nested lists for multiparts."""
+
+    def tree(part):
+        if part.is_multipart():
+            return [part.get_content_type(), [tree(child) for child in part.iter_parts()]]
+        return part.get_content_type()
+
+    return tree(message.message())
 
 
 def parsed(message) -> icalendar.Calendar:
@@ -359,7 +373,11 @@ def test_a_cancelled_convened_session_sends_a_cancellation(
     part = calendar_part(message)
     assert part.get_content_type() == "text/calendar"
     assert part.get_param("method") == "CANCEL"
-    assert part.get_filename() == "cancelacion.ics"
+    # A cancellation convenes no one: the invitation, and no convocatoria.
+    assert mime_tree(message) == [
+        "multipart/alternative",
+        ["text/plain", "text/html", "text/calendar"],
+    ]
     calendar = parsed(message)
     assert calendar["METHOD"] == "CANCEL"
     (event,) = calendar.events
@@ -395,15 +413,26 @@ def test_the_convocation_carries_the_session_as_an_invitation(
     convene(session, django_capture_on_commit_callbacks)
 
     message = next(m for m in mailoutbox if m.to == ["ana@example.org"])
+    # What Outlook and Gmail turn into an invitation with buttons: the calendar as an
+    # alternative of the text (RFC 6047), not an attachment; the convocatoria beside it.
+    assert mime_tree(message) == [
+        "multipart/mixed",
+        [
+            ["multipart/alternative", ["text/plain", "text/html", "text/calendar"]],
+            "application/pdf",
+        ],
+    ]
     part = calendar_part(message)
-    assert part.get_content_type() == "text/calendar"
     assert part.get_param("method") == "REQUEST"
-    assert part.get_content_disposition() == "attachment"
-    assert part.get_filename() == "convocatoria.ics"
-    # What travels: the MIME part of the message as sent says the same.
-    sent = message.message()
-    (attached,) = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
-    assert attached.get_param("method") == "REQUEST"
+    assert part.get_param("charset") == "utf-8"
+    assert part.get_content_disposition() is None
+    (pdf,) = [p for p in message.message().walk() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_content_disposition() == "attachment"
+    assert pdf.get_filename() == f"convocatoria-{session.committee.slug}-2024-03-19.pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Convocatoria" in text
+    assert "Quinta sesión ordinaria" in text
+    assert "convocatoria-" in message.body
     raw = part.get_payload(decode=True)
     assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
 
@@ -416,7 +445,7 @@ def test_the_convocation_carries_the_session_as_an_invitation(
     assert event["SEQUENCE"] == feed["SEQUENCE"] == session.revision
     assert event.start == session.starts_at
     assert event.end == session.ends_at
-    assert event["SUMMARY"] == "Quinta sesión ordinaria"
+    assert event["SUMMARY"] == "COTAPREP: Quinta sesión ordinaria"
     assert event["ORGANIZER"] == "mailto:sara@example.org"
     assert event["ORGANIZER"].params["CN"] == "Mtra. Sara Secretaria"
     (attendee,) = event.attendees

@@ -109,7 +109,7 @@ def test_a_convened_session_sends_the_cancellation(
         "Cancelación: Primera sesión ordinaria del COTAPREP — martes 19 de marzo de 2024"
     )
     assert "Motivo: Lo acordó la Comisión de Organización." in message.body
-    (part,) = message.attachments
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
     calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
     assert calendar["METHOD"] == "CANCEL"
     assert calendar.events[0]["STATUS"] == "CANCELLED"

@@ -161,7 +161,7 @@ def test_a_convened_session_sends_the_new_date(
     assert message.to == ["ana@example.org"]
     assert message.subject.startswith("Nueva fecha: Primera sesión ordinaria del COTAPREP")
     session.refresh_from_db()
-    (part,) = message.attachments
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
     event = icalendar.Calendar.from_ical(part.get_payload(decode=True)).events[0]
     assert event.start.date() == datetime.date(2024, 3, 26)
     assert event["SEQUENCE"] == session.revision
