@@ -2,7 +2,7 @@
 Settings for Quórum, read from the environment (see .env.example).
 
 Development works with no variable set: SQLite in the project folder, DEBUG on.
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+Production sets DEBUG=0, SECRET_KEY, SITE_URL and DATABASE_URL (README, "Producción").
 """
 
 import os
@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.site import host_of, parse_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +41,24 @@ if not SECRET_KEY:
     # Development only: never used when DEBUG is off (checked above).
     SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# The site's public address: the source of every absolute link and of the calendars' UIDs
+# (config/site.py). In development it follows the port ./dev run serves on.
+SITE_URL = os.getenv("SITE_URL", "").strip()
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL no está definida. Con DEBUG=0 Quórum necesita la dirección pública del "
+            "sitio, por ejemplo SITE_URL=https://quorum.example.org: de ella salen los enlaces "
+            "de los correos, de los calendarios y de los documentos (vea .env.example)."
+        )
+    SITE_URL = f"http://127.0.0.1:{os.getenv('PORT', '8000')}"
+SITE_URL = parse_site_url(SITE_URL)
+
+# The site's own host is always served; development adds the loopback names.
+site_host = host_of(SITE_URL)
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS", f"localhost,127.0.0.1,[::1],{site_host}" if DEBUG else site_host
+)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -60,6 +79,8 @@ INSTALLED_APPS = [
     "agendas",
     "reports",
     "demo",
+    # The site as a whole: its address, health check, deployment checks, backup and restore.
+    "config.apps.QuorumConfig",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +151,7 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
