@@ -152,8 +152,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 
+# Uploaded documents, rendered PDFs and the archive: a folder (MEDIA_ROOT, which every app
+# server and worker must share) or an S3-compatible bucket. The files are private either way:
+# they are served only through the views that check who may see them.
+STORAGE_BACKEND = os.getenv("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "filesystem":
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not os.getenv("AWS_STORAGE_BUCKET_NAME", "").strip():
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 necesita AWS_STORAGE_BUCKET_NAME, el nombre del bucket donde "
+            "se guardan los documentos (vea .env.example)."
+        )
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"].strip(),
+            # Empty: Amazon S3 itself; otherwise the address of another S3-compatible store.
+            "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+            # "path" for stores that do not serve buckets as subdomains (MinIO, Ceph, moto).
+            "addressing_style": os.getenv("AWS_S3_ADDRESSING_STYLE") or None,
+            # A prefix inside the bucket, so that one bucket can hold several sites.
+            "location": os.getenv("AWS_LOCATION", ""),
+            # The credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the
+            # machine's role), read by boto3 itself.
+            # No ACL is sent: objects stay as private as the bucket (public access blocked).
+            "default_acl": None,
+            # A name in use gets a free variant: an archived file is never overwritten.
+            "file_overwrite": False,
+            # Any URL of a file (the admin's links) is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": envint("AWS_QUERYSTRING_EXPIRE", "300"),
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND={STORAGE_BACKEND!r} no se reconoce: use filesystem (por omisión) o s3."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -260,17 +260,24 @@ def write_atomically(target: Path, content: bytes) -> None:
 def store_file(name: str, content: bytes, *, replace: bool = False) -> str:
     """
     Write ``content`` to the default storage all at once: readers see the whole file or no
-    file, never part of one. Without ``replace``, an existing name gets a free variant
-    (archives are never overwritten). Returns the name written.
+    file, never part of one. Without ``replace``, an existing name gets a free variant, and
+    on object storage every name does (archives are never overwritten). Returns the name
+    written.
     """
     storage: Storage = default_storage
     try:
         target = Path(storage.path(name))
     except NotImplementedError:
         # Remote storages upload a complete object: nothing partial is ever visible.
-        if replace and storage.exists(name):
-            storage.delete(name)
-        return storage.save(name, ContentFile(content))
+        if replace:
+            if storage.exists(name):
+                storage.delete(name)
+            return storage.save(name, ContentFile(content))
+        # But an upload never fails because the name is taken: two writers that both found
+        # it free would overwrite each other, and the loser's clean-up would delete the
+        # winner's archive. A random suffix gives each writer a name of its own.
+        root, extension = os.path.splitext(name)
+        return storage.save(storage.get_alternative_name(root, extension), ContentFile(content))
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
     try:
