@@ -201,6 +201,15 @@ STORAGES = {
     },
 }
 
+# One cache for every app server and worker, in the database they already share (its table
+# is made by config's migration). A per-process cache would give each process its own truth.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "quorum_cache",
+    }
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -71,9 +71,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_starts_with_a_secret_key():
-    result = run_settings(
-        {"DEBUG": "0", "SECRET_KEY": "x" * 60, "SITE_URL": "https://example.org"}
-    )
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": "x" * 60, "SITE_URL": "https://example.org"})
     assert result.returncode == 0, result.stderr
 
 
