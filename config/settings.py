@@ -129,6 +129,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request (and the health check) in seconds
+    # instead of holding it until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -217,6 +221,10 @@ TASKS = {
     "default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
 
+# The health check (/salud/) fails when a task has waited this many seconds for a worker
+# and no worker finished or started one meanwhile.
+HEALTH_WORKER_MAX_WAIT = envint("HEALTH_WORKER_MAX_WAIT", "300")
+
 # Mail: the console in development, SMTP in production (Django 6.1 MAILERS).
 email_backend = os.getenv(
     "EMAIL_BACKEND",
@@ -250,6 +258,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "0") else None
 )
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
+# The health check answers on plain HTTP too: the reverse proxy polls it on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
