@@ -18,13 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--output",
-            help="Archivo o carpeta donde escribirlo (por omisión, "
-            "quorum-respaldo-AAAAMMDD-HHMMSS.tar.gz en la carpeta actual).",
+            help="Archivo o carpeta donde escribirlo (una carpeta, existente o terminada en /, "
+            "recibe quorum-respaldo-AAAAMMDD-HHMMSS.tar.gz; por omisión, la carpeta actual).",
         )
 
     def handle(self, *args, output=None, **options):
         target = Path(output) if output else Path(backup_name())
-        if target.is_dir():
+        # A folder (existing, or named with a trailing slash) gets a dated file inside it.
+        if target.is_dir() or (output or "").endswith("/"):
             target = target / backup_name()
         try:
             summary = write_backup(target)
