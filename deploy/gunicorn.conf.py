@@ -26,6 +26,9 @@ max_requests = 2000
 max_requests_jitter = 200
 # The proxy (Caddy) sets X-Forwarded-Proto; only trust it from the loopback.
 forwarded_allow_ips = "127.0.0.1,::1"
+# systemd starts, reloads and stops it; no control socket (gunicornc), which two instances
+# under one user would otherwise share.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
