@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from agendas.models import Agreement
+from config.site import absolute_url
 from reports.compliance import committee_summary
 from reports.models import Acta
 from reports.services import actas_pending_approval
@@ -87,9 +88,7 @@ def committee_detail(request, slug):
         "today": today,
         "overdue_actas": _overdue_actas(committee, sessions),
         "compliance": committee_summary(committee),
-        "feed_url": request.build_absolute_uri(
-            reverse("sessions:committee-feed", args=[committee.slug])
-        ),
+        "feed_url": absolute_url(reverse("sessions:committee-feed", args=[committee.slug])),
     }
     return render(request, "committees/committee_detail.html", context)
 
@@ -132,9 +131,7 @@ def my_calendar(request):
         return redirect("committees:my-calendar")
     feed_url = None
     if person is not None:
-        feed_url = request.build_absolute_uri(
-            reverse("sessions:personal-feed", args=[person.calendar_token])
-        )
+        feed_url = absolute_url(reverse("sessions:personal-feed", args=[person.calendar_token]))
     return render(
         request,
         "committees/my_calendar.html",

@@ -2,7 +2,7 @@
 Settings for Quórum, read from the environment (see .env.example).
 
 Development works with no variable set: SQLite in the project folder, DEBUG on.
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+Production sets DEBUG=0, SECRET_KEY, SITE_URL and DATABASE_URL (README, "Producción").
 """
 
 import os
@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.site import host_of, parse_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +41,24 @@ if not SECRET_KEY:
     # Development only: never used when DEBUG is off (checked above).
     SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# The site's public address: the source of every absolute link and of the calendars' UIDs
+# (config/site.py). In development it follows the port ./dev run serves on.
+SITE_URL = os.getenv("SITE_URL", "").strip()
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL no está definida. Con DEBUG=0 Quórum necesita la dirección pública del "
+            "sitio, por ejemplo SITE_URL=https://quorum.example.org: de ella salen los enlaces "
+            "de los correos, de los calendarios y de los documentos (vea .env.example)."
+        )
+    SITE_URL = f"http://127.0.0.1:{os.getenv('PORT', '8000')}"
+SITE_URL = parse_site_url(SITE_URL)
+
+# The site's own host is always served; development adds the loopback names.
+site_host = host_of(SITE_URL)
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS", f"localhost,127.0.0.1,[::1],{site_host}" if DEBUG else site_host
+)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -60,6 +79,8 @@ INSTALLED_APPS = [
     "agendas",
     "reports",
     "demo",
+    # The site as a whole: its address, health check, deployment checks, backup and restore.
+    "config.apps.QuorumConfig",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +139,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": envint("SQLITE_BUSY_TIMEOUT", "20"),
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request (and the health check) in seconds
+    # instead of holding it until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -140,8 +165,47 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Uploaded documents, rendered PDFs and the archive: a folder (MEDIA_ROOT, which every app
+# server and worker must share) or an S3-compatible bucket. The files are private either way:
+# they are served only through the views that check who may see them.
+STORAGE_BACKEND = os.getenv("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "filesystem":
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not os.getenv("AWS_STORAGE_BUCKET_NAME", "").strip():
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 necesita AWS_STORAGE_BUCKET_NAME, el nombre del bucket donde "
+            "se guardan los documentos (vea .env.example)."
+        )
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"].strip(),
+            # Empty: Amazon S3 itself; otherwise the address of another S3-compatible store.
+            "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+            # "path" for stores that do not serve buckets as subdomains (MinIO, Ceph, moto).
+            "addressing_style": os.getenv("AWS_S3_ADDRESSING_STYLE") or None,
+            # A prefix inside the bucket, so that one bucket can hold several sites.
+            "location": os.getenv("AWS_LOCATION", ""),
+            # The credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the
+            # machine's role), read by boto3 itself.
+            # No ACL is sent: objects stay as private as the bucket (public access blocked).
+            "default_acl": None,
+            # A name in use gets a free variant: an archived file is never overwritten.
+            "file_overwrite": False,
+            # Any URL of a file (the admin's links) is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": envint("AWS_QUERYSTRING_EXPIRE", "300"),
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND={STORAGE_BACKEND!r} no se reconoce: use filesystem (por omisión) o s3."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -149,6 +213,15 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+}
+
+# One cache for every app server and worker, in the database they already share (its table
+# is made by config's migration). A per-process cache would give each process its own truth.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "quorum_cache",
+    }
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -164,6 +237,10 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", "10")
 TASKS_STALE_AFTER_SECONDS = envint("TASKS_STALE_AFTER_SECONDS", "900")
 TASKS_SWEEP_SECONDS = envint("TASKS_SWEEP_SECONDS", "300")
+
+# The health check (/salud/) fails when a task has waited this many seconds for a worker
+# and no worker finished or started one meanwhile.
+HEALTH_WORKER_MAX_WAIT = envint("HEALTH_WORKER_MAX_WAIT", "300")
 
 # Mail: the console in development, SMTP in production (Django 6.1 MAILERS).
 email_backend = os.getenv(
@@ -198,6 +275,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "0") else None
 )
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
+# The health check answers on plain HTTP too: the reverse proxy polls it on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")

@@ -13,3 +13,5 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The tests' site address, whatever the environment running them says.
+SITE_URL = "http://127.0.0.1:8000"

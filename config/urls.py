@@ -4,13 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from committees import views as committee_views
 
+from . import health, views
+
 admin.site.site_header = _("Quórum")
 admin.site.site_title = _("Quórum")
 admin.site.index_title = _("Administración de comités y calendario")
 
 urlpatterns = [
     path("", committee_views.home, name="home"),
+    # Before Django's own: the reset link in the e-mail comes from SITE_URL.
+    path("cuenta/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("cuenta/", include("django.contrib.auth.urls")),
+    # What the reverse proxy and a monitor poll; no sign-in, no details.
+    path("salud/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("committees.urls")),
     path("", include("agendas.urls")),

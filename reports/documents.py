@@ -4,15 +4,18 @@ under ``templates/reports/pdf/``. Plain data read in a bounded number of queries
 """
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agendas.models import AgendaPoint, Document
 from committees.models import Committee, Membership
 from committees.spanish import long_date
+from config.site import absolute_url
 from sessions.models import Session, of_body
 
 from .models import Acta
+from .pdf import logo_url
 from .services import acta_content
 
 # Who is convened, in the order the addressees are listed.
@@ -25,11 +28,15 @@ ADDRESSEE_ROLES = (
 
 
 def _header(session: Session, title: str) -> dict:
-    """What every page carries: the institution (and its logo), the committee, the title."""
+    """
+    What every page carries: the institution (and its logo), the committee, the title, and
+    the address where the document is consulted (the session's page on this site).
+    """
     institution = session.committee.institution
     return {
         "institution": institution.name,
-        "logo_url": institution.logo.url if institution.logo else "",
+        "logo_url": logo_url(institution.logo),
+        "address": absolute_url(reverse("sessions:detail", args=[session.pk])),
         "committee": session.committee.name,
         "committee_of": of_body(session.committee.name),
         "committee_short_name": session.committee.short_name,
@@ -138,6 +145,8 @@ def acta_context(acta: Acta) -> dict:
     header["institution"] = content["committee"]["institution"]
     header["committee"] = content["committee"]["name"]
     header["committee_of"] = of_body(content["committee"]["name"])
+    # The acta's page shows the archived file's SHA-256: where a printed copy is checked.
+    header["address"] = absolute_url(reverse("reports:acta", args=[acta.pk]))
     return {
         "header": header,
         "acta": acta,
@@ -185,7 +194,8 @@ def calendario_context(committee: Committee, *, sessions=None) -> dict:
     return {
         "header": {
             "institution": institution.name,
-            "logo_url": institution.logo.url if institution.logo else "",
+            "logo_url": logo_url(institution.logo),
+            "address": absolute_url(reverse("committees:detail", args=[committee.slug])),
             "committee": committee.name,
             "committee_of": of_body(committee.name),
             "committee_short_name": committee.short_name,

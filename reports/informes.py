@@ -11,16 +11,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agendas.models import AgendaPoint, Agreement, AgreementFollowUp, Document
 from agendas.services import SESSION_CODES, installation_date
 from committees.models import Committee, Membership
 from committees.spanish import add_months, long_date, months_between, spanish_sort_key
+from config.site import absolute_url
 from sessions.models import Attendance, Session, of_body
 
 from . import archive, compliance
 from .models import Acta, Informe
+from .pdf import logo_url
 
 # The standard point at which each kind of informe is presented.
 PRESENTING_STANDARD = {
@@ -269,12 +272,16 @@ def present_informe(informe: Informe, *, at_point: AgendaPoint) -> Informe:
 # --- What the informe says ----------------------------------------------------------------
 
 
-def committee_header(committee: Committee, title: str) -> dict:
-    """What every page carries (as reports.documents does for a session's documents)."""
+def committee_header(committee: Committee, title: str, *, address: str) -> dict:
+    """
+    What every page carries (as reports.documents does for a session's documents); ``address``
+    is the absolute address of the document's page on this site.
+    """
     institution = committee.institution
     return {
         "institution": institution.name,
-        "logo_url": institution.logo.url if institution.logo else "",
+        "logo_url": logo_url(institution.logo),
+        "address": address,
         "committee": committee.name,
         "committee_of": of_body(committee.name),
         "committee_short_name": committee.short_name,
@@ -491,7 +498,12 @@ def informe_context(informe: Informe) -> dict:
             "date_text": long_date(informe.presented_on) if informe.presented_on else "",
         }
     context = {
-        "header": committee_header(committee, informe.title),
+        "header": committee_header(
+            committee,
+            informe.title,
+            # The informe's page shows the archived file's SHA-256 once it is presented.
+            address=absolute_url(reverse("reports:informe", args=[informe.pk])),
+        ),
         "informe": {
             "pk": informe.pk,
             "title": informe.title,

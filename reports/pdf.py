@@ -12,12 +12,13 @@ import logging
 import mimetypes
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.template.loader import render_to_string
@@ -69,18 +70,16 @@ class QuorumURLFetcher(URLFetcher):
         # Decoded once: "%2e%2e" is "..", and then it must still land inside the roots.
         path = unquote(parts.path)
         static_prefix, media_prefix = _url_path("STATIC_URL"), _url_path("MEDIA_URL")
+        content = None
         if path.startswith(static_prefix):
             file = self._static_file(path.removeprefix(static_prefix))
+            content = file.read_bytes() if file else None
         elif path.startswith(f"{media_prefix}{LOGO_FOLDER}/"):
-            file = self._logo_file(path.removeprefix(media_prefix))
-        else:
-            file = None
-        if file is None:
+            content = self._logo(path.removeprefix(media_prefix))
+        if content is None:
             raise RefusedURL(f"Recurso no permitido: {url[:200]}")
-        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, file.read_bytes(), headers={"Content-Type": content_type}, status=200
-        )
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, content, headers={"Content-Type": content_type}, status=200)
 
     @staticmethod
     def _static_file(relative: str) -> Path | None:
@@ -94,12 +93,32 @@ class QuorumURLFetcher(URLFetcher):
         return file if any(_within(file, root) for root in roots) else None
 
     @staticmethod
-    def _logo_file(relative: str) -> Path | None:
-        if ".." in Path(relative).parts:
+    def _logo(relative: str) -> bytes | None:
+        """A logo's bytes from the media storage (a folder or a bucket), or None."""
+        if ".." in PurePosixPath(relative).parts:
             return None
-        root = (Path(settings.MEDIA_ROOT) / LOGO_FOLDER).resolve()
-        file = (Path(settings.MEDIA_ROOT) / relative).resolve()
-        return file if _within(file, root) else None
+        try:
+            local = Path(default_storage.path(relative))
+        except NotImplementedError:
+            # Object storage: a name is a key, with no link to follow out of the folder.
+            if not default_storage.exists(relative):
+                return None
+            with default_storage.open(relative, "rb") as file:
+                return file.read()
+        except SuspiciousFileOperation:
+            return None
+        root = Path(default_storage.path(LOGO_FOLDER)).resolve()
+        file = local.resolve()
+        return file.read_bytes() if _within(file, root) else None
+
+
+def logo_url(logo) -> str:
+    """
+    The address a document gives an institution's logo (a FieldFile), for the fetcher
+    above to read from the media storage; empty without a logo. Never the storage's own
+    URL, which for a bucket is signed, short-lived and off this origin.
+    """
+    return f"{_url_path('MEDIA_URL')}{logo.name}" if logo else ""
 
 
 def _static_roots() -> list[str]:
@@ -245,17 +264,24 @@ def write_atomically(target: Path, content: bytes) -> None:
 def store_file(name: str, content: bytes, *, replace: bool = False) -> str:
     """
     Write ``content`` to the default storage all at once: readers see the whole file or no
-    file, never part of one. Without ``replace``, an existing name gets a free variant
-    (archives are never overwritten). Returns the name written.
+    file, never part of one. Without ``replace``, an existing name gets a free variant, and
+    on object storage every name does (archives are never overwritten). Returns the name
+    written.
     """
     storage: Storage = default_storage
     try:
         target = Path(storage.path(name))
     except NotImplementedError:
         # Remote storages upload a complete object: nothing partial is ever visible.
-        if replace and storage.exists(name):
-            storage.delete(name)
-        return storage.save(name, ContentFile(content))
+        if replace:
+            if storage.exists(name):
+                storage.delete(name)
+            return storage.save(name, ContentFile(content))
+        # But an upload never fails because the name is taken: two writers that both found
+        # it free would overwrite each other, and the loser's clean-up would delete the
+        # winner's archive. A random suffix gives each writer a name of its own.
+        root, extension = os.path.splitext(name)
+        return storage.save(storage.get_alternative_name(root, extension), ContentFile(content))
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
     try:

@@ -34,6 +34,7 @@ from icalendar.prop.conference import Conference
 
 from committees.models import Committee, Person
 from committees.spanish import long_date
+from config import site
 
 from .models import Session, of_body, of_short_name
 
@@ -42,8 +43,6 @@ PRODID = "-//Quórum//Calendario de sesiones//ES"
 FEED_FORMAT = "2"
 # The session page (built by a later issue) lives at exactly this path.
 SESSION_PAGE_PATH = "/sesiones/{pk}/"
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-DEFAULT_DOMAIN = "quorum.local"
 # Clients that honour it (REFRESH-INTERVAL, X-PUBLISHED-TTL) poll the feed this often.
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 # What Quórum's own export says about a session beyond RFC 5545, so that importing it
@@ -58,12 +57,13 @@ HistoricalSession = Session.history.model
 
 
 def site_url() -> str:
-    """The base URL of event links when there is no request (``export_ics``, e-mail)."""
-    return getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    """The base URL of event links: the site's address (SITE_URL), never a request's host."""
+    return site.site_url()
 
 
 def ical_domain() -> str:
-    return getattr(settings, "QUORUM_ICAL_DOMAIN", DEFAULT_DOMAIN)
+    """The UIDs' domain: the site's host, so two deployments never emit the same UID."""
+    return site.uid_domain()
 
 
 def session_uid(session: Session) -> str:

@@ -122,7 +122,9 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
+    # The site's address, never the request's Host: a feed fetched through another name
+    # (a proxy, the loopback) must carry the same links and UIDs.
+    return ical.site_url()
 
 
 def _calendar_response(

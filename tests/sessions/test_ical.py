@@ -48,19 +48,19 @@ def test_uids_are_stable_and_the_feed_is_byte_stable_across_two_exports():
 
     assert one == two
     assert set(events(one)) == {
-        f"session-{first.pk}@quorum.local",
-        f"session-{second.pk}@quorum.local",
+        f"session-{first.pk}@127.0.0.1:8000",
+        f"session-{second.pk}@127.0.0.1:8000",
     }
     assert set(vobject_events(two)) == set(events(one))
     calendar = Calendar.from_ical(one)
-    assert str(calendar["UID"]) == f"committee-{committee.slug}@quorum.local"
+    assert str(calendar["UID"]) == f"committee-{committee.slug}@127.0.0.1:8000"
     assert calendar.calendar_name == "Sesiones del COTAPREP (" + (
         committee.institution.short_name + ")"
     )
 
 
-def test_the_uid_domain_comes_from_settings(settings):
-    settings.QUORUM_ICAL_DOMAIN = "calendario.iepcjalisco.org.mx"
+def test_the_uid_domain_is_the_host_of_the_site_url(settings):
+    settings.SITE_URL = "https://calendario.iepcjalisco.org.mx"
     session = make_session()
     assert f"session-{session.pk}@calendario.iepcjalisco.org.mx" in events(
         export(session.committee)
@@ -195,7 +195,7 @@ def test_the_personal_calendar_names_the_committee_of_each_event():
         person, ical.feed_sessions(Session.objects.all()), base_url=BASE_URL
     )
     calendar = Calendar.from_ical(body)
-    assert str(calendar["UID"]) == f"person-{person.pk}@quorum.local"
+    assert str(calendar["UID"]) == f"person-{person.pk}@127.0.0.1:8000"
     assert calendar.calendar_name == "Mis sesiones — Héctor Gallego Ávila"
     assert str(events(body)[ical.session_uid(session)]["SUMMARY"]) == (
         "COTAPREP: Primera sesión ordinaria"

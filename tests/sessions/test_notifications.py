@@ -441,7 +441,7 @@ def test_the_convocation_carries_the_session_as_an_invitation(
     assert calendar["METHOD"] == "REQUEST"
     (event,) = calendar.events
     feed = feed_event(session)
-    assert event["UID"] == feed["UID"] == f"session-{session.pk}@quorum.local"
+    assert event["UID"] == feed["UID"] == f"session-{session.pk}@127.0.0.1:8000"
     assert event["SEQUENCE"] == feed["SEQUENCE"] == session.revision
     assert event.start == session.starts_at
     assert event.end == session.ends_at
@@ -456,7 +456,7 @@ def test_the_convocation_carries_the_session_as_an_invitation(
     # A second parser reads it the same way.
     card = vobject.readOne(raw.decode())
     assert card.method.value == "REQUEST"
-    assert card.vevent.uid.value == f"session-{session.pk}@quorum.local"
+    assert card.vevent.uid.value == f"session-{session.pk}@127.0.0.1:8000"
     assert int(card.vevent.sequence.value) == session.revision
     assert card.vevent.dtstart.value == session.starts_at
     assert card.vevent.organizer.value == "mailto:sara@example.org"

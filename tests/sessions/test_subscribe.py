@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_the_committee_page_offers_a_subscription_not_a_download(client, committee, member):
     response = signed_in(client, member).get(reverse("committees:detail", args=[committee.slug]))
     page = response.content.decode()
-    feed = f"http://testserver/calendario/{committee.slug}/calendario.ics"
-    assert f'href="webcal://testserver/calendario/{committee.slug}/calendario.ics"' in page
+    # From the site's address (SITE_URL), never the request's host.
+    feed = f"http://127.0.0.1:8000/calendario/{committee.slug}/calendario.ics"
+    assert f'href="webcal://127.0.0.1:8000/calendario/{committee.slug}/calendario.ics"' in page
     assert f'value="{feed}"' in page
     assert 'data-copy-target="organo-direccion"' in page
     for application in ("Google Calendar", "Outlook", "Thunderbird"):
@@ -26,7 +27,7 @@ def test_my_calendar_offers_the_personal_feed_the_same_way(client, member):
     response = signed_in(client, member).get(reverse("committees:my-calendar"))
     page = response.content.decode()
     token = member.person.calendar_token
-    assert f'href="webcal://testserver/calendario/personal/{token}/calendario.ics"' in page
-    assert f'value="http://testserver/calendario/personal/{token}/calendario.ics"' in page
+    assert f'href="webcal://127.0.0.1:8000/calendario/personal/{token}/calendario.ics"' in page
+    assert f'value="http://127.0.0.1:8000/calendario/personal/{token}/calendario.ics"' in page
     assert 'data-copy-target="personal-direccion"' in page
     assert "Cómo suscribirse paso a paso" in page

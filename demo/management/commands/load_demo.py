@@ -1,10 +1,10 @@
-import os
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from committees.models import Person
+from config.site import absolute_url
 from demo.loader import load_demo
 from demo.simulation import simulate_season
 from reports.models import Acta, Informe
@@ -19,8 +19,8 @@ DEMO_PASSWORD = "quorum-demo"  # noqa: S105 - a published demo credential, DEBUG
 
 
 def admin_url() -> str:
-    # ./dev run serves on $PORT (8000 unless told otherwise).
-    return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/"
+    # The site's address: in development, the port ./dev run serves on.
+    return absolute_url(reverse("admin:index"))
 
 
 class Command(BaseCommand):
