@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -35,6 +34,20 @@ from reports.models import (
 )
 from sessions.models import Attendance, NoticeDelivery, Session
 
+# What the admin only shows: each is written by its workflow, never typed in the admin
+# (votes and attendance on the session's pages, follow-ups through the agreement's page,
+# answers by each member, errata on the acta, notices and task rows by the system).
+READ_ONLY_IN_THE_ADMIN = {
+    "agendas.AgreementFollowUp",
+    "agendas.Vote",
+    "committee_sessions.Attendance",
+    "committee_sessions.NoticeDelivery",
+    "django_tasks_database.DBTaskResult",
+    "reports.ActaApproval",
+    "reports.ActaErratum",
+    "reports.InformeRender",
+    "reports.WorkerHeartbeat",
+}
 ROWS = 30  # enough rows to reveal a query per row in any list
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 HISTORIED = [
@@ -248,9 +261,7 @@ def test_changelist_renders(admin_client, world, model, django_assert_max_num_qu
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 def test_add_page_renders(admin_client, admin_user, world, model, django_assert_max_num_queries):
-    request = RequestFactory().get("/")
-    request.user = admin_user
-    expected = 200 if admin.site._registry[model].has_add_permission(request) else 403
+    expected = 403 if model._meta.label in READ_ONLY_IN_THE_ADMIN else 200
     with django_assert_max_num_queries(MAX_QUERIES):
         response = admin_client.get(admin_url(model, "add"))
     assert response.status_code == expected

@@ -1,5 +1,6 @@
 """Project-wide checks: URLs, migrations, settings."""
 
+import datetime
 import io
 import os
 import re
@@ -75,7 +76,20 @@ def test_production_starts_with_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_spanish_and_the_institution_time_zone(settings):
-    assert settings.LANGUAGE_CODE == "es-mx"
-    assert settings.TIME_ZONE == "America/Mexico_City"
-    assert settings.USE_TZ
+def test_spanish_and_the_institution_time_zone(client):
+    # A moment stored in UTC is shown in the institution's time zone, in Spanish.
+    from django.template import Context, Template
+    from django.utils import timezone, translation
+
+    moment = datetime.datetime(2024, 1, 1, 5, 30, tzinfo=datetime.UTC)
+    with translation.override("es-mx"):
+        shown = Template("{% load quorum %}{{ moment|fecha }} {{ moment|hora }}").render(
+            Context({"moment": timezone.localtime(moment)})
+        )
+    assert shown == "31 de diciembre de 2023 23:30 h"
+    assert 'lang="es-MX"' in client.get("/cuenta/login/").text
+
+
+def test_the_time_zone_comes_from_the_environment():
+    result = run_settings({"TIME_ZONE": "America/Tijuana", "SECRET_KEY": "x" * 60, "DEBUG": "1"})
+    assert result.returncode == 0, result.stderr

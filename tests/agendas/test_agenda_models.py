@@ -67,7 +67,11 @@ def test_only_members_with_vote_may_vote(role):
 
 def test_a_member_votes_on_a_point_for_approval():
     point = make_point(kind="approval")
-    Vote(point=point, membership=make_membership(point.session.committee), sense="for").full_clean()
+    vote = Vote(point=point, membership=make_membership(point.session.committee), sense="for")
+    vote.full_clean()  # raises if the model refuses the vote
+    vote.save()
+    assert point.votes.get() == vote
+    assert point.result.label == "Aprobado por unanimidad"
 
 
 def test_a_member_whose_term_ended_cannot_vote():

@@ -171,6 +171,12 @@ def test_those_who_manage_every_committee_edit_points(request, client, point, us
     signed_in(client, request.getfixturevalue(user))
     assert client.get(url(point)).status_code == 200
     assert client.post(url(point), changes(point)).status_code == 302
+    point.refresh_from_db()
+    assert (point.title, point.presenter) == (
+        "Avance de febrero del PREP",
+        "Coordinación de Informática",
+    )
+    assert point.history.first().history_user == request.getfixturevalue(user)
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])

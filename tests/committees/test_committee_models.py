@@ -34,7 +34,12 @@ def test_membership_end_must_not_precede_start():
 def test_membership_may_end_the_day_it_starts():
     membership = make_membership()
     membership.end = membership.start
-    membership.full_clean()
+    membership.full_clean()  # raises if the model refuses a one-day term
+    membership.save()
+    membership.refresh_from_db()
+    assert membership.end == membership.start
+    assert membership.is_active_on(membership.start)
+    assert not membership.is_active_on(membership.start + datetime.timedelta(days=1))
 
 
 def test_party_representative_needs_a_party():

@@ -68,7 +68,16 @@ def test_who_cannot_see_the_session_gets_a_404(request, client, acta, user):
 def test_an_invited_guest_reads_it(client, guest, acta):
     acta.session.invitations.add(seat(guest))
 
-    assert signed_in(client, guest).get(url(acta)).status_code == 200
+    response = signed_in(client, guest).get(url(acta))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "PROYECTO" in text
+    assert "Primera sesión ordinaria" in text
+    # A guest reads; only members and the secretariat observe, and nobody but the
+    # secretariat edits.
+    assert "Hacer una observación" not in text
+    assert "Editar el desarrollo" not in text
 
 
 def test_a_draft_reads_the_record_and_is_marked_proyecto(client, member, acta):

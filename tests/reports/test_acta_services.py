@@ -130,6 +130,13 @@ def test_approval_at_the_next_session_freezes_the_acta(committee):
     acta = Acta.objects.get(pk=acta.pk)
     acta.status = Acta.Status.PUBLISHED
     acta.save()
+    published = Acta.objects.get(pk=acta.pk)
+    assert published.status == Acta.Status.PUBLISHED
+    assert published.snapshot == acta.snapshot  # publishing changes nothing it states
+    # And a published acta does not go back.
+    published.status = Acta.Status.APPROVED
+    with pytest.raises(ValidationError):
+        published.save()
 
 
 def test_the_snapshot_does_not_follow_later_edits_of_the_record(committee):

@@ -143,7 +143,11 @@ def test_a_member_may_print_and_read_it(
 ):
     signed_in(client, member)
     _response, job = ask_to_print(client, informe, django_capture_on_commit_callbacks)
-    assert client.get(render_url(job, "pdf")).status_code == 200
+    response = client.get(render_url(job, "pdf"))
+    assert response.status_code == 200
+    printed = text(b"".join(response.streaming_content))
+    assert "Primer informe de actividades" in printed
+    assert "PROYECTO" in printed  # a draft informe
 
 
 def test_printing_requires_sign_in_and_post(client, member, informe):

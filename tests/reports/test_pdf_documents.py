@@ -290,3 +290,7 @@ def test_the_acta_download_of_an_invited_guest_is_found(client, guest, session):
     session.invitations.add(seat(guest))
     response = signed_in(client, guest).get(reverse("reports:acta-pdf", args=[acta.pk]))
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    printed = text(b"".join(response.streaming_content))
+    assert "Proyecto de acta" in printed
+    assert "Primera sesión ordinaria" in printed

@@ -195,6 +195,8 @@ def test_the_session_file_takes_a_fixed_number_of_queries(client, django_assert_
     # 3. its points; 4. their documents.
     with django_assert_num_queries(4):
         response = client.get(reverse("sessions:session-ics", args=[session.pk]))
+    assert response.status_code == 200
+    assert uids(response) == {f"session-{session.pk}@127.0.0.1:8000"}
     # A conditional request that matches costs the first query only.
     with django_assert_num_queries(1):
         again = client.get(
