@@ -15,3 +15,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The tests' site address, whatever the environment running them says.
 SITE_URL = "http://127.0.0.1:8000"
+# SQLite tests use a database file, as production does, not a shared in-memory one: threads
+# of the concurrency tests then meet the same locks and busy timeouts as real requests.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"quorum-test-{os.getpid()}.sqlite3")
+    }

@@ -159,6 +159,9 @@ def seal_maintenance(using: str = "default"):
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'on', true)", [POSTGRES_MAINTENANCE_SETTING])
             yield
+            # Transaction-local, not savepoint-local: inside an outer transaction the setting
+            # would outlive the block. (On an error the savepoint's rollback undoes it.)
+            cursor.execute("SELECT set_config(%s, 'off', true)", [POSTGRES_MAINTENANCE_SETTING])
         elif connection.vendor == "sqlite" and _sqlite_has_maintenance_table(cursor):
             cursor.execute(f"INSERT INTO {SQLITE_MAINTENANCE_TABLE} (active) VALUES (1)")  # noqa: S608
             try:

@@ -53,7 +53,14 @@ class SealedRecordAdminMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         if self._sealed(obj):
             exempt = set(self.model.SEAL_EXEMPT_FIELDS)
-            names = [name for name in flatten_fieldsets(self.get_fieldsets(request, obj))]
+            if self.fieldsets:
+                names = flatten_fieldsets(self.fieldsets)
+            else:
+                names = self.fields or [
+                    field.name
+                    for field in self.model._meta.get_fields()
+                    if field.concrete and not field.auto_created
+                ]
             readonly += [name for name in names if name not in exempt and name not in readonly]
         return readonly
 
