@@ -486,14 +486,13 @@ def answer_circulation(
     answer.save()
     tally = circulation_tally(acta)
     if tally.reached:
-        _approve_by_circulation(acta, tally)
+        _approve_by_circulation(acta, tally, deciding=answer)
     return acta
 
 
-def _approve_by_circulation(acta: Acta, tally: Tally) -> Acta:
+def _approve_by_circulation(acta: Acta, tally: Tally, *, deciding: ActaApproval) -> Acta:
     # Approved on the day of the answer that made the majority.
-    deciding = max(answer.decided_at for answer in tally.approvals)
-    day = timezone.localtime(deciding, acta.session.committee.zone).date()
+    day = timezone.localtime(deciding.decided_at, acta.session.committee.zone).date()
     acta.approved_on = day
     approvals = [
         {
