@@ -24,7 +24,7 @@ from committees.models import Committee, Membership, Person
 from committees.spanish import add_months, month_name, months_between, ordinal
 from sessions.models import Attendance, Session
 from sessions.seal import SealedRecordError
-from sessions.services import lock_open_record, next_session_number, renumber_sessions
+from sessions.services import as_user, lock_open_record, next_session_number, renumber_sessions
 
 from .models import AgendaPoint, Agreement, AgreementFollowUp, Document, Vote
 
@@ -380,7 +380,7 @@ def insert_point(
     _shift(session, from_position=position, by=1, reason=_("Se insertó un punto antes"), user=by)
     point = AgendaPoint(session=session, position=position, title=title, kind=kind, **fields)
     point.full_clean()
-    point.save()
+    as_user(point, by).save()
     return point
 
 
@@ -412,7 +412,7 @@ def update_point(point: AgendaPoint, *, version: str | None = None, by=None, **v
     for name, value in values.items():
         setattr(point, name, value)
     point.full_clean()
-    point.save()
+    as_user(point, by).save()
     return point
 
 
@@ -503,7 +503,7 @@ def add_document(point: AgendaPoint, *, title: str, file, by=None) -> Document:
     lock_open_record(point.session)
     document = Document(point=point, title=title, file=file, uploaded_by=by)
     document.full_clean()
-    document.save()
+    as_user(document, by).save()
     return document
 
 
@@ -589,7 +589,7 @@ def record_minutes(
         )
     point.minutes = minutes
     point.full_clean()
-    point.save()
+    as_user(point, by).save()
     return point
 
 
@@ -641,7 +641,7 @@ def _write_vote(point: AgendaPoint, membership: Membership, sense: str, *, by) -
     vote.sense = sense
     vote.recorded_by = by
     vote.full_clean()
-    vote.save()
+    as_user(vote, by).save()
     return vote
 
 
@@ -721,7 +721,7 @@ def dispose_point(
     point.disposition = disposition
     point.disposition_reason = reason if disposition else ""
     point.full_clean()
-    point.save()
+    as_user(point, by).save()
     return point
 
 
@@ -801,7 +801,7 @@ def adopt_agreement(
         due_date=due_date,
     )
     agreement.full_clean()
-    agreement.save()
+    as_user(agreement, by).save()
     return agreement
 
 
@@ -829,10 +829,10 @@ def follow_up_agreement(
         recorded_by=by,
     )
     entry.full_clean()
-    entry.save()
+    as_user(entry, by).save()
     if new_status and new_status != agreement.status:
         agreement.status = new_status
-        agreement.save(update_fields=["status"])
+        as_user(agreement, by).save(update_fields=["status"])
     return entry
 
 

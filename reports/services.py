@@ -19,7 +19,7 @@ from committees.models import Membership, Person, rule_parameters
 from committees.spanish import long_date, spanish_sort_key
 from sessions.models import Session
 from sessions.seal import SealedRecordError
-from sessions.services import lock_open_record, required_for_quorum
+from sessions.services import as_user, lock_open_record, required_for_quorum
 
 from .models import Acta, ActaApproval, ActaErratum, ActaObservation
 
@@ -483,7 +483,7 @@ def answer_circulation(
     answer.decided_at = decided_at or timezone.now()
     answer.recorded_by = by
     answer.full_clean()
-    answer.save()
+    as_user(answer, by).save()
     tally = circulation_tally(acta)
     if tally.reached:
         _approve_by_circulation(acta, tally, deciding=answer)

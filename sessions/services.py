@@ -96,6 +96,13 @@ def lock_open_record(session: Session) -> Session:
     return session
 
 
+def as_user(instance, by):
+    """Name ``by`` as the author of the history record this instance's save writes."""
+    if by is not None:
+        instance._history_user = by
+    return instance
+
+
 def local_today(committee: Committee) -> datetime.date:
     """Today in the institution's time zone: the day that decides what may be held."""
     return timezone.localdate(timezone=committee.zone)
@@ -276,7 +283,7 @@ def _write_attendance(session, membership, status, *, arrival_time, by) -> Atten
     attendance.arrival_time = arrival_time
     attendance.recorded_by = by
     attendance.full_clean()
-    attendance.save()
+    as_user(attendance, by).save()
     return attendance
 
 

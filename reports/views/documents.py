@@ -6,6 +6,7 @@ background: the secretariat asks, a progress page follows the task and offers th
 
 import base64
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -21,6 +22,7 @@ from ..archive import informe_filename
 from ..models import Informe, InformeRender
 from ..pdf import cached_pdf
 from ..printing import STALLED_AFTER, request_informe_print
+from ..services import snapshot_problems
 from .actas import get_acta_for_user
 from .informes import get_informe_for_user
 
@@ -71,6 +73,13 @@ def acta_pdf(request, pk):
             acta.pdf.open("rb"), documents.filename("acta", acta.session), sha256=acta.pdf_sha256
         )
     # A draft, or an approved acta whose archive the worker has not written yet.
+    if acta.is_frozen and snapshot_problems(acta.snapshot):
+        # Its page says what is damaged; never a PDF that differs from what was approved.
+        messages.error(
+            request,
+            _("El contenido aprobado de esta acta está dañado: no se genera su PDF."),
+        )
+        return redirect("reports:acta", acta.pk)
     stored = cached_pdf("reports/pdf/acta.html", documents.acta_context(acta))
     name = "acta" if acta.is_frozen else "proyecto-de-acta"
     return file_response(stored.open(), documents.filename(name, acta.session))

@@ -175,3 +175,28 @@ def test_verify_archive_yields_one_check_per_archived_document(approved):
     (check,) = verify_archive()
     assert check.ok
     assert check.recorded == approved.pdf_sha256
+
+
+def test_verify_documents_reports_an_approved_acta_without_its_archive(committee, capsys):
+    # Approved, but the archive task never ran (no commit in this test: as a lost worker).
+    acta = approve_at_next_session(draft_acta(held_session(committee)), APRIL_16)
+
+    with pytest.raises(CommandError, match="1 documento tiene problemas"):
+        call_command("verify_documents")
+
+    out = capsys.readouterr().out
+    assert "SIN ARCHIVO" in out
+    assert "El acta está aprobada y no tiene su PDF/A archivado." in out
+    assert str(acta) in out
+
+
+def test_verify_documents_reports_a_snapshot_changed_in_the_database(approved, capsys):
+    changed = {**approved.snapshot, "technical_secretary": "Otra persona"}
+    tamper(Acta.objects.filter(pk=approved.pk), snapshot=changed)
+
+    with pytest.raises(CommandError, match="1 documento tiene problemas"):
+        call_command("verify_documents")
+
+    out = capsys.readouterr().out
+    assert "CONTENIDO" in out
+    assert "ya no es el que se archivó en el PDF (acta.json)" in out
