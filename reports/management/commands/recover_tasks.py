@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         summary = recover_background_work()
         self.stdout.write(
-            f"Tareas perdidas marcadas como fallidas: {summary.failed_tasks}. "
-            f"En cola de nuevo: {summary.actas} actas, {summary.informes} informes por "
-            f"archivar y {summary.renders} impresiones de informes."
+            f"Tareas perdidas marcadas como fallidas: {summary.failed_tasks}. En cola de "
+            f"nuevo: actas por archivar, {summary.actas}; informes por archivar, "
+            f"{summary.informes}; impresiones de informes, {summary.renders}."
         )
