@@ -61,6 +61,11 @@ class ObservationForm(forms.Form):
 class CirculationAnswerForm(forms.Form):
     """A member's answer to the acta circulated for approval."""
 
+    def __init__(self, *args, **kwargs):
+        # Beside the observation form on the acta page: ids of its own.
+        kwargs.setdefault("auto_id", "id_respuesta_%s")
+        super().__init__(*args, **kwargs)
+
     decision = forms.ChoiceField(
         label=_("Su respuesta"),
         choices=[("approve", _("Apruebo el acta")), ("object", _("Formulo una objeción"))],
