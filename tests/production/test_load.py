@@ -198,7 +198,9 @@ def test_two_app_servers_and_two_workers_share_one_database(
     archived_documents = Acta.objects.exclude(status="draft").count() + (
         Informe.objects.exclude(status="draft").count()
     )
-    assert queued == 2 * archived_documents == 24
+    # The demo season: nine approved actas and four presented informes.
+    assert archived_documents == 13
+    assert queued == 2 * archived_documents
     assert not Acta.objects.exclude(pdf="").exists()
     hector = Person.objects.get(name="Héctor Gallego Ávila")
     claudia = Person.objects.get(name="Claudia Carolina Olivares Álvarez")
