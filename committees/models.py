@@ -397,7 +397,9 @@ class Membership(models.Model):
         ordering = ["committee", "role", "person__name"]
         # committees.access looks seats up by person and committee for every page.
         indexes = [
-            models.Index(fields=["person", "committee", "role"], name="membership_person_committee"),
+            models.Index(
+                fields=["person", "committee", "role"], name="membership_person_committee"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
