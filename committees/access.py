@@ -100,3 +100,25 @@ def invited(who: dict, *, session_ref="pk") -> Exists:
 
     through = Session.invitations.through.objects.filter(session=OuterRef(session_ref))
     return Exists(through.filter(**{f"membership__{key}": value for key, value in who.items()}))
+
+
+def reached_committees(who: dict):
+    """
+    The committees where ``who`` holds a seat or was invited to a session. Sessions are
+    first narrowed to these (a semi-join on the committee, answered by the session's
+    committee-and-date index) and only then tested row by row, so one person's pages and
+    feed never read every session.
+    """
+    from sessions.models import Session
+
+    from .models import Committee
+
+    through = Session.invitations.through.objects.filter(session__committee=OuterRef("pk"))
+    invitation = through.filter(**{f"membership__{key}": value for key, value in who.items()})
+    return Committee.objects.filter(any_seat(who, committee_ref="pk") | Exists(invitation))
+
+
+def managed_committees(who: dict):
+    from .models import Committee
+
+    return Committee.objects.filter(secretary_seat(who, committee_ref="pk"))

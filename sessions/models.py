@@ -43,15 +43,20 @@ class SessionQuerySet(SealedQuerySet):
             return self
         who = access.holder(user=user)
         if manage:
-            return self.filter(access.secretary_seat(who))
-        return self.filter(access.session_readers(who) | access.invited(who))
+            return self.filter(committee__in=access.managed_committees(who).values("pk"))
+        return self._readable_by(who)
 
     def for_person(self, person):
         """What ``person`` sees through their seats (their personal calendar feed)."""
         if person.user_id is not None and not person.user.is_active:
             return self.none()
-        who = access.holder(person=person)
-        return self.filter(access.session_readers(who) | access.invited(who))
+        return self._readable_by(access.holder(person=person))
+
+    def _readable_by(self, who):
+        reached = access.reached_committees(who).values("pk")
+        return self.filter(committee__in=reached).filter(
+            access.session_readers(who) | access.invited(who)
+        )
 
     def drafts_readable_by(self, user):
         """Sessions whose drafts (the acta in preparation) ``user`` may read."""
@@ -59,7 +64,9 @@ class SessionQuerySet(SealedQuerySet):
             return self.none()
         if manages_every_committee(user):
             return self
-        return self.filter(access.draft_readers(access.holder(user=user)))
+        who = access.holder(user=user)
+        reached = access.reached_committees(who).values("pk")
+        return self.filter(committee__in=reached).filter(access.draft_readers(who))
 
 
 class Session(SealedRecordMixin, models.Model):
