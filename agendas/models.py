@@ -17,6 +17,12 @@ from sessions.seal import SealedQuerySet, SealedRecordMixin
 
 
 class AgendaPointQuerySet(SealedQuerySet):
+    def for_user(self, user, *, manage: bool = False):
+        """Points of the sessions the user may see (or manage): committees.access."""
+        from sessions.models import Session
+
+        return self.filter(session__in=Session.objects.for_user(user, manage=manage).values("pk"))
+
     def undecided(self):
         """Points for approval with neither a vote nor a stated disposition."""
         return self.filter(kind=AgendaPoint.Kind.APPROVAL, disposition="").exclude(
@@ -209,6 +215,13 @@ def document_upload_to(document: "Document", filename: str) -> str:
 
 class PointRecordQuerySet(SealedQuerySet):
     """Rows recorded under an agenda point (documents, votes, agreements)."""
+
+    def for_user(self, user, *, manage: bool = False):
+        """Rows under the points of the sessions the user may see (or manage)."""
+        from sessions.models import Session
+
+        sessions = Session.objects.for_user(user, manage=manage).values("pk")
+        return self.filter(point__session__in=sessions)
 
 
 class Document(SealedRecordMixin, models.Model):

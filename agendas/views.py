@@ -28,6 +28,7 @@ from sessions.services import (
     record_roll_call,
     roll_call_closed_by,
 )
+from sessions.shortcuts import get_session_for_user
 
 from .forms import (
     AgreementFilterForm,
@@ -66,17 +67,9 @@ from .services import (
 DOCUMENT_FORM_IDS = "id_documento_%s"
 
 
-def get_session_for_agenda(user, pk: int, *, manage: bool = False) -> Session:
-    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
-    return get_object_or_404(sessions.select_related("committee__institution"), pk=pk)
-
-
 def get_point_for_user(user, pk: int, *, manage: bool = False) -> AgendaPoint:
-    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
     return get_object_or_404(
-        AgendaPoint.objects.select_related("session__committee").filter(
-            session__in=sessions.values("pk")
-        ),
+        AgendaPoint.objects.for_user(user, manage=manage).select_related("session__committee"),
         pk=pk,
     )
 
@@ -159,7 +152,7 @@ def _refused(request, session: Session, error: ValidationError):
 @login_required
 @require_POST
 def point_create(request, session_pk):
-    session = get_session_for_agenda(request.user, session_pk, manage=True)
+    session = get_session_for_user(request.user, session_pk, manage=True)
     form = PointForm(request.POST)
     conflict = False
     if form.is_valid():
@@ -295,7 +288,7 @@ def point_move(request, pk):
 @require_POST
 def deferred_point_take_up(request, session_pk, point_pk):
     """Put a point deferred at an earlier session on this session's agenda."""
-    session = get_session_for_agenda(request.user, session_pk, manage=True)
+    session = get_session_for_user(request.user, session_pk, manage=True)
     deferred = get_object_or_404(
         AgendaPoint, pk=point_pk, session__committee_id=session.committee_id
     )
@@ -349,9 +342,7 @@ def document_upload(request, pk):
 @require_safe
 def document_download(request, pk, filename):
     document = get_object_or_404(
-        Document.objects.select_related("point").filter(
-            point__session__in=Session.objects.visible_to(request.user).values("pk")
-        ),
+        Document.objects.for_user(request.user).select_related("point"),
         pk=pk,
     )
     if filename != document.download_name:
@@ -420,7 +411,7 @@ def _roll_call_context(
 @login_required
 @require_http_methods(["GET", "POST"])
 def roll_call(request, pk):
-    session = get_session_for_agenda(request.user, pk, manage=True)
+    session = get_session_for_user(request.user, pk, manage=True)
     form = _roll_call_form(session, request.POST or None)
     closed_by = roll_call_closed_by(session)
     if request.method == "POST":
@@ -455,7 +446,7 @@ def roll_call(request, pk):
 @require_POST
 def roll_call_quorum(request, pk):
     """The quorum box of the roll call, for the answers typed so far (nothing is saved)."""
-    session = get_session_for_agenda(request.user, pk, manage=True)
+    session = get_session_for_user(request.user, pk, manage=True)
     form = _roll_call_form(session, request.POST)
     context = _roll_call_context(session, form, form.statuses_as_typed())
     return render(request, "agendas/roll_call.html#quorum", context)
@@ -635,11 +626,10 @@ def point_disposition(request, pk):
 
 
 def get_agreement_for_user(user, pk: int, *, manage: bool = False) -> Agreement:
-    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
     return get_object_or_404(
-        Agreement.objects.select_related(
+        Agreement.objects.for_user(user, manage=manage).select_related(
             "committee", "point__session__committee", "responsible"
-        ).filter(point__session__in=sessions.values("pk")),
+        ),
         pk=pk,
     )
 
@@ -679,13 +669,13 @@ def agreement_create(request, pk):
 @require_safe
 def agreement_list(request, slug):
     committee = get_object_or_404(
-        Committee.objects.visible_to(request.user).select_related("institution"), slug=slug
+        Committee.objects.for_user(request.user).select_related("institution"), slug=slug
     )
     today = timezone.localdate()
     agreements = (
         Agreement.objects.filter(
             committee=committee,
-            point__session__in=Session.objects.visible_to(request.user).values("pk"),
+            point__session__in=Session.objects.for_user(request.user).values("pk"),
         )
         .select_related("point__session__committee", "responsible")
         .order_by("point__session__date", "point__session__start_time", "sequence")
@@ -731,7 +721,9 @@ def _follow_up_point(agreement: Agreement, value) -> AgendaPoint | None:
 
 def _agreement_context(request, agreement: Agreement, *, form=None, at_point=None) -> dict:
     can_manage = (
-        Session.objects.manageable_by(request.user).filter(pk=agreement.point.session_id).exists()
+        Session.objects.for_user(request.user, manage=True)
+        .filter(pk=agreement.point.session_id)
+        .exists()
     )
     if can_manage and form is None:
         initial = {"date": timezone.localdate()}
@@ -1017,7 +1009,7 @@ def session_timeline(session: Session) -> tuple[list[HistoryEntry], bool]:
 @login_required
 @require_safe
 def session_history(request, pk):
-    session = get_session_for_agenda(request.user, pk)
+    session = get_session_for_user(request.user, pk)
     entries, truncated = session_timeline(session)
     context = {"session": session, "entries": entries, "truncated": truncated}
     return render(request, "agendas/session_history.html", context)

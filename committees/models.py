@@ -111,27 +111,23 @@ def manages_every_committee(user) -> bool:
 
 
 class CommitteeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Committees the user sits on in any role (or all of them, for their managers)."""
-        if not user.is_authenticated:
-            return self.none()
-        if manages_every_committee(user):
-            return self
-        return self.filter(pk__in=Membership.objects.filter(person__user=user).values("committee"))
+    def for_user(self, user, *, manage: bool = False):
+        """
+        Committees the user sits on in any role and any term (a former member keeps the
+        page, which then lists only the sessions of their term), or, with ``manage``,
+        those whose technical secretary they are or were: the secretariat keeps the
+        records after the committee closes. Managers of every committee see them all.
+        """
+        from . import access
 
-    def manageable_by(self, user):
-        """Committees whose technical secretary is the user (or all, for their managers)."""
-        if not user.is_authenticated:
+        if not access.can_see_anything(user):
             return self.none()
         if manages_every_committee(user):
             return self
-        # Any term, not only the current one: the secretariat keeps the records after the
-        # committee closes (the last acta is approved, the final informe is published).
-        return self.filter(
-            pk__in=Membership.objects.filter(
-                person__user=user, role=Membership.Role.TECHNICAL_SECRETARY
-            ).values("committee")
-        )
+        who = access.holder(user=user)
+        if manage:
+            return self.filter(access.secretary_seat(who, committee_ref="pk"))
+        return self.filter(access.any_seat(who, committee_ref="pk"))
 
 
 class Committee(models.Model):
@@ -399,6 +395,12 @@ class Membership(models.Model):
         verbose_name = _("integración")
         verbose_name_plural = _("integraciones")
         ordering = ["committee", "role", "person__name"]
+        # committees.access looks seats up by person and committee for every page.
+        indexes = [
+            models.Index(
+                fields=["person", "committee", "role"], name="membership_person_committee"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),

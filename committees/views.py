@@ -19,9 +19,7 @@ from .models import Committee, Membership, Person
 
 def get_committee_for_user(user, slug: str, *, manage: bool = False) -> Committee:
     """The committee, if the user may see it (or manage it); 404 otherwise."""
-    committees = (
-        Committee.objects.manageable_by(user) if manage else Committee.objects.visible_to(user)
-    )
+    committees = Committee.objects.for_user(user, manage=manage)
     return get_object_or_404(
         committees.select_related("institution", "process", "parent"), slug=slug
     )
@@ -32,15 +30,15 @@ def get_committee_for_user(user, slug: str, *, manage: bool = False) -> Committe
 def home(request):
     user = request.user
     today = timezone.localdate()
-    visible_sessions = Session.objects.visible_to(user)
-    managed = Committee.objects.manageable_by(user)
+    visible_sessions = Session.objects.for_user(user)
+    managed = Committee.objects.for_user(user, manage=True)
     open_agreements = Agreement.objects.filter(status__in=Agreement.OPEN_STATUSES).select_related(
         "committee", "point__session", "responsible"
     )
     context = {
         "nav": "home",
         "today": today,
-        "committees": Committee.objects.visible_to(user).select_related("institution", "process"),
+        "committees": Committee.objects.for_user(user).select_related("institution", "process"),
         "upcoming": visible_sessions.upcoming(today).select_related("committee")[:10],
         "my_agreements": open_agreements.filter(responsible__user=user).order_by(
             "due_date", "number"
@@ -69,7 +67,7 @@ def committee_detail(request, slug):
         by_role[Membership.Role(membership.role)].append(membership)
     today = timezone.localdate()
     sessions = list(
-        Session.objects.visible_to(request.user)
+        Session.objects.for_user(request.user)
         .filter(committee=committee)
         .select_related("committee", "acta")
         .order_by("date", "start_time")
@@ -82,7 +80,7 @@ def committee_detail(request, slug):
         ],
         "upcoming": [s for s in sessions if s.date >= today],
         "past": [s for s in sessions if s.date < today][::-1],
-        "can_manage": Committee.objects.manageable_by(request.user)
+        "can_manage": Committee.objects.for_user(request.user, manage=True)
         .filter(pk=committee.pk)
         .exists(),
         "today": today,

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agendas.models import AgendaPoint
-from committees.models import Committee, Membership, Person
+from committees import access
+from committees.models import Committee, Membership, Person, manages_every_committee
 from committees.spanish import capitalize_first, ordinal
 from sessions.models import Session
 from sessions.seal import SealedQuerySet, SealedRecordError, SealedRecordMixin
@@ -16,7 +17,18 @@ ARCHIVE_FIELDS = ("pdf", "pdf_sha256")
 
 
 class ActaQuerySet(SealedQuerySet):
-    pass
+    def for_user(self, user, *, manage: bool = False):
+        """
+        Actas of the sessions the user may see (or manage); an acta in preparation only
+        for the secretariat and the members who review it (committees.access).
+        """
+        sessions = Session.objects.for_user(user, manage=manage)
+        if manage:
+            return self.filter(session__in=sessions.values("pk"))
+        return self.filter(session__in=sessions.values("pk")).filter(
+            ~Q(status=Acta.Status.DRAFT)
+            | Q(session__in=Session.objects.drafts_readable_by(user).values("pk"))
+        )
 
 
 class ActaRecordQuerySet(SealedQuerySet):
@@ -304,6 +316,30 @@ class ActaErratum(models.Model):
         raise ValidationError(ERRATUM_IMMUTABLE)
 
 
+class InformeQuerySet(models.QuerySet):
+    def for_user(self, user, *, manage: bool = False):
+        """
+        Informes the user may read (or, with ``manage``, work on). Drafts only for the
+        secretariat; a presented informe for the secretariat and the members whose term
+        had not ended when its period began. Guests and representatives read informes
+        on the public portal once published, not here.
+        """
+        if not access.can_see_anything(user):
+            return self.none()
+        if manages_every_committee(user):
+            return self
+        who = access.holder(user=user)
+        if manage:
+            return self.filter(access.secretary_seat(who))
+        return self.filter(
+            access.secretary_seat(who)
+            | (
+                ~Q(status=Informe.Status.DRAFT)
+                & Q(access.draft_readers(who, date_ref="period_start"))
+            )
+        )
+
+
 class Informe(models.Model):
     """An activity report of a committee: bimonthly or final."""
 
@@ -345,6 +381,8 @@ class Informe(models.Model):
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
 
     history = HistoricalRecords()
+
+    objects = InformeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("informe")

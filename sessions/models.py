@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from committees import access
 from committees.models import Committee, Membership, Person, manages_every_committee
 from committees.spanish import capitalize_first, ordinal
 
@@ -31,39 +32,41 @@ class SessionQuerySet(SealedQuerySet):
         """The kinds of session that produce an acta (work meetings do not)."""
         return self.filter(kind__in=Session.KINDS_WITH_ACTA)
 
-    def visible_to(self, user):
+    def for_user(self, user, *, manage: bool = False):
         """
-        Members and the technical secretary see every session of their committees; party
-        representatives see the formal work meetings; guests and representatives also see
-        the sessions they are invited to; managers see everything they manage.
+        The sessions ``user`` may see (or, with ``manage``, manage): the rule of
+        committees.access, by role and by the dates of each membership.
         """
-        if not user.is_authenticated:
+        if not access.can_see_anything(user):
             return self.none()
         if manages_every_committee(user):
             return self
-        managed = Committee.objects.manageable_by(user).values("pk")
-        return self.visible_through(Membership.objects.filter(person__user=user)) | self.filter(
-            committee__in=managed
-        )
+        who = access.holder(user=user)
+        if manage:
+            return self.filter(committee__in=access.managed_committees(who).values("pk"))
+        return self._readable_by(who)
 
-    def visible_to_person(self, person):
+    def for_person(self, person):
         """What ``person`` sees through their seats (their personal calendar feed)."""
-        return self.visible_through(Membership.objects.filter(person=person))
+        if person.user_id is not None and not person.user.is_active:
+            return self.none()
+        return self._readable_by(access.holder(person=person))
 
-    def visible_through(self, memberships):
-        full_readers = memberships.filter(
-            role__in=(Membership.Role.MEMBER, Membership.Role.TECHNICAL_SECRETARY)
-        )
-        representatives = memberships.filter(role=Membership.Role.PARTY_REPRESENTATIVE)
-        invited = Session.invitations.through.objects.filter(membership__in=memberships)
-        return self.filter(
-            Q(committee__in=full_readers.values("committee"))
-            | Q(committee__in=representatives.values("committee"), kind=Session.Kind.WORK_MEETING)
-            | Q(pk__in=invited.values("session"))
+    def _readable_by(self, who):
+        reached = access.reached_committees(who).values("pk")
+        return self.filter(committee__in=reached).filter(
+            access.session_readers(who) | access.invited(who)
         )
 
-    def manageable_by(self, user):
-        return self.filter(committee__in=Committee.objects.manageable_by(user).values("pk"))
+    def drafts_readable_by(self, user):
+        """Sessions whose drafts (the acta in preparation) ``user`` may read."""
+        if not access.can_see_anything(user):
+            return self.none()
+        if manages_every_committee(user):
+            return self
+        who = access.holder(user=user)
+        reached = access.reached_committees(who).values("pk")
+        return self.filter(committee__in=reached).filter(access.draft_readers(who))
 
 
 class Session(SealedRecordMixin, models.Model):

@@ -50,6 +50,7 @@ from .services import (
     set_session_times,
     undecided_points,
 )
+from .shortcuts import get_session_for_user
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -84,7 +85,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     person = get_object_or_404(Person, calendar_token=token)
     # The same rule as the pages: representatives get the formal work meetings and the
     # sessions they are invited to, members and the secretary everything.
-    sessions = Session.objects.visible_to_person(person)
+    sessions = Session.objects.for_person(person)
     base_url = _base_url(request)
     validators = ical.person_validators(person, sessions, base_url=base_url)
     return _calendar_response(
@@ -106,7 +107,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
         # Like the session page: sign in first, then only those who may see it.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not Session.objects.visible_to(request.user).filter(pk=pk).exists():
+        if not Session.objects.for_user(request.user).filter(pk=pk).exists():
             raise Http404("No existe esa sesión.")
     base_url = _base_url(request)
     return _calendar_response(
@@ -164,12 +165,6 @@ def _calendar_response(
 # --- Web interface: session page, new session, calendar -----------------------------------
 
 
-def get_session_for_user(user, pk: int, *, manage: bool = False) -> Session:
-    """The session, if the user may see it (or manage it); 404 otherwise."""
-    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
-    return get_object_or_404(sessions.select_related("committee__institution"), pk=pk)
-
-
 @login_required
 @require_safe
 def session_detail(request, pk):
@@ -179,7 +174,7 @@ def session_detail(request, pk):
 
 def _render_detail(request, session: Session, *, status: int = 200, **forms):
     """The session page; ``forms`` are bound lifecycle forms to show with their errors."""
-    can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
+    can_manage = Session.objects.for_user(request.user, manage=True).filter(pk=session.pk).exists()
     context = agenda_context(session, can_manage=can_manage)
     context.update(lifecycle_context(session, can_manage=can_manage, **forms))
     return render(request, "sessions/session_detail.html", context, status=status)
@@ -189,7 +184,8 @@ def _render_detail(request, session: Session, *, status: int = 200, **forms):
 @require_http_methods(["GET", "POST"])
 def session_create(request, slug):
     committee = get_object_or_404(
-        Committee.objects.manageable_by(request.user).select_related("institution"), slug=slug
+        Committee.objects.for_user(request.user, manage=True).select_related("institution"),
+        slug=slug,
     )
     form = SessionForm(request.POST or None, committee=committee)
     if request.method == "POST" and form.is_valid():
@@ -231,10 +227,10 @@ def calendar_list(request):
 def _calendar(request, *, view: str):
     today = timezone.localdate()
     # The filter's options show the institution next to each committee.
-    committees = Committee.objects.visible_to(request.user).select_related("institution")
+    committees = Committee.objects.for_user(request.user).select_related("institution")
     filters = CalendarFilterForm(request.GET or None, committees=committees)
     month = today.replace(day=1)
-    sessions = Session.objects.visible_to(request.user).select_related("committee")
+    sessions = Session.objects.for_user(request.user).select_related("committee")
     if filters.is_bound:
         if not filters.is_valid():
             for errors in filters.errors.values():
@@ -297,7 +293,9 @@ def _calendar_query(request, month) -> str:
 def calendar_import(request, slug):
     """Upload or paste a calendar, see what it would create, then confirm."""
     committee = get_object_or_404(
-        Committee.objects.manageable_by(request.user).select_related("institution", "process"),
+        Committee.objects.for_user(request.user, manage=True).select_related(
+            "institution", "process"
+        ),
         slug=slug,
     )
     report = None

@@ -72,7 +72,7 @@ def make_membership(committee=None, **overrides) -> Membership:
         "committee": committee or make_committee(),
         "role": Membership.Role.MEMBER,
         "start": datetime.date(2023, 10, 25),
-        "end": datetime.date(2024, 6, 30),
+        "end": None,
     }
     if "person" not in overrides:
         fields["person"] = make_person()

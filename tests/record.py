@@ -36,7 +36,13 @@ def convened(committee, day: datetime.date = DAY, **fields) -> Session:
 
 def seats(committee, *names: str, role=Membership.Role.MEMBER) -> list[Membership]:
     """Seats for the people named, in ``role`` (members with vote unless told)."""
-    return [make_membership(committee, role=role, person=make_person(name=name)) for name in names]
+    # The COTAPREP term of the seed work plan: the record's sessions fall within it.
+    return [
+        make_membership(
+            committee, role=role, person=make_person(name=name), end=datetime.date(2024, 6, 30)
+        )
+        for name in names
+    ]
 
 
 def attend(session, memberships, status=Attendance.Status.PRESENT) -> None:

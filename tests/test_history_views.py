@@ -96,8 +96,11 @@ def test_a_guest_sees_only_what_they_are_invited_to(client, guest, session, agre
 
     session.invitations.add(guest.person.memberships.get())
     acta.session.invitations.add(guest.person.memberships.get())
-    for url in history_urls(session, agreement, acta):
-        assert client.get(url).status_code == 200
+    session_url, agreement_url, acta_url = history_urls(session, agreement, acta)
+    assert client.get(session_url).status_code == 200
+    assert client.get(agreement_url).status_code == 200
+    # The acta is still a draft: the secretariat's and the members' alone.
+    assert client.get(acta_url).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

@@ -26,6 +26,9 @@ def make_user_with_seat(django_user_model, committee, role, username: str, **fie
     """A user whose person holds a seat of ``role`` on ``committee``."""
     user = django_user_model.objects.create_user(username, f"{username}@example.org", "password")
     person = make_person(name=fields.pop("name", username.capitalize()), user=user)
+    # A seat still held: visibility follows the term (committees.access), and the pages
+    # tested here show sessions dated today.
+    fields.setdefault("end", None)
     make_membership(committee, person=person, role=role, **fields)
     return user
 

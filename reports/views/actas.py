@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST, require_safe
 # The acta's pages compose the session's access rule and the shared history from agendas.
 from agendas.models import AgendaPoint
 from agendas.services import MinutesConflict, minutes_version
-from agendas.views import get_session_for_agenda, history_entries
+from agendas.views import history_entries
 from committees.models import Membership, Person
 from sessions.models import Session
+from sessions.shortcuts import get_session_for_user
 
 from ..forms import CirculationAnswerForm, ErratumForm, MinutesForm, ObservationForm
 from ..models import Acta
@@ -35,10 +36,9 @@ from ..services import (
 
 def get_acta_for_user(user, pk: int, *, manage: bool = False) -> Acta:
     """The acta, if the user may see its session (or manage it); 404 otherwise."""
-    sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
     return get_object_or_404(
-        Acta.objects.select_related("session__committee__institution").filter(
-            session__in=sessions.values("pk")
+        Acta.objects.for_user(user, manage=manage).select_related(
+            "session__committee__institution"
         ),
         pk=pk,
     )
@@ -106,7 +106,7 @@ def _acta_context(
     content that is damaged is reported on the page, never a server error.
     """
     session = acta.session
-    can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
+    can_manage = Session.objects.for_user(request.user, manage=True).filter(pk=session.pk).exists()
     points = {}
     problems = []
     if acta.is_frozen:
@@ -187,7 +187,7 @@ def _render_acta(request, acta: Acta, **forms):
 @login_required
 @require_POST
 def acta_draft(request, pk):
-    session = get_session_for_agenda(request.user, pk, manage=True)
+    session = get_session_for_user(request.user, pk, manage=True)
     existing = Acta.objects.filter(session=session).first()
     if existing is not None:
         return redirect(_acta_url(existing))

@@ -17,7 +17,7 @@ from .documents import file_response
 def calendario_pdf(request, slug):
     committee = get_committee_for_user(request.user, slug)
     context = documents.calendario_context(
-        committee, sessions=Session.objects.visible_to(request.user)
+        committee, sessions=Session.objects.for_user(request.user)
     )
     stored = cached_pdf("reports/pdf/calendario.html", context)
     return file_response(stored.open(), f"calendario-{committee.slug}.pdf")

@@ -94,7 +94,7 @@ def _parameters(rule: Rule, override: RuleOverride | None) -> list[dict]:
 def _openable(user, committee: Committee) -> set[str]:
     """The session pages of the committee the user may open: evidence links only to those."""
     visible = (
-        Session.objects.visible_to(user).filter(committee=committee).values_list("pk", flat=True)
+        Session.objects.for_user(user).filter(committee=committee).values_list("pk", flat=True)
     )
     return {reverse("sessions:detail", args=[pk]) for pk in visible}
 

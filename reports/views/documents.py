@@ -38,7 +38,7 @@ def file_response(file, filename: str, *, sha256: str = "") -> FileResponse:
 
 def _visible_session(user, pk: int) -> Session:
     return get_object_or_404(
-        Session.objects.visible_to(user).select_related("committee__institution"), pk=pk
+        Session.objects.for_user(user).select_related("committee__institution"), pk=pk
     )
 
 

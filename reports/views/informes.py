@@ -28,20 +28,15 @@ from ..models import Informe
 
 
 def get_informe_for_user(user, pk: int, *, manage: bool = False) -> Informe:
-    """The informe, if the user may see its committee (or manage it); 404 otherwise."""
-    committees = (
-        Committee.objects.manageable_by(user) if manage else Committee.objects.visible_to(user)
-    )
+    """The informe, if the user may read it (or work on it); 404 otherwise."""
     return get_object_or_404(
-        Informe.objects.select_related("committee__institution").filter(
-            committee__in=committees.values("pk")
-        ),
+        Informe.objects.for_user(user, manage=manage).select_related("committee__institution"),
         pk=pk,
     )
 
 
 def _can_manage(user, committee: Committee) -> bool:
-    return Committee.objects.manageable_by(user).filter(pk=committee.pk).exists()
+    return Committee.objects.for_user(user, manage=True).filter(pk=committee.pk).exists()
 
 
 @login_required
@@ -49,7 +44,9 @@ def _can_manage(user, committee: Committee) -> bool:
 def informe_list(request, slug):
     committee = get_committee_for_user(request.user, slug)
     informes = sorted(
-        committee.informes.select_related("presented_at_point__session"),
+        Informe.objects.for_user(request.user)
+        .filter(committee=committee)
+        .select_related("presented_at_point__session"),
         # The bimonthly informes by number, the final one last.
         key=lambda i: (i.kind == Informe.Kind.FINAL, i.number or 0, i.period_start),
     )

@@ -57,6 +57,7 @@ def test_a_member_sees_the_committee(client, member, committee):
         person=make_person(name="Ana Pérez", honorific="Mtra."),
         role=Membership.Role.TECHNICAL_SECRETARY,
         appointing_act="IEPC-ACG-070/2023",
+        end=datetime.date(2024, 6, 30),
     )
     representative = make_membership(
         committee, role=Membership.Role.PARTY_REPRESENTATIVE, party=make_party(acronym="PXX")

@@ -32,7 +32,12 @@ def at(day: datetime.date, hour: int) -> datetime.datetime:
 
 def people(committee) -> dict[str, Membership]:
     """The seats of the informe tests, by name."""
-    seats = {name: make_membership(committee, person=make_person(name=name)) for name in MEMBERS}
+    # The COTAPREP term of the seed work plan (to 30 June 2024).
+    term_end = D(2024, 6, 30)
+    seats = {
+        name: make_membership(committee, person=make_person(name=name), end=term_end)
+        for name in MEMBERS
+    }
     seats[SECRETARY] = make_membership(
         committee,
         role=Membership.Role.TECHNICAL_SECRETARY,

@@ -40,9 +40,9 @@ def test_it_requires_sign_in(client, acta):
 def test_only_members_and_the_secretary_observe(request, client, acta, user):
     someone = request.getfixturevalue(user)
     if user == "guest":
-        # Invited, the guest reads the acta; observing is for those who sign it.
+        # Invited, the guest still neither reads the draft nor observes it.
         acta.session.invitations.add(seat(someone))
-        assert signed_in(client, someone).get(acta_url(acta)).status_code == 200
+        assert signed_in(client, someone).get(acta_url(acta)).status_code == 404
 
     response = signed_in(client, someone).post(url(acta), {"text": TEXT})
 

@@ -42,8 +42,13 @@ def test_it_is_read_only(client, secretary, informe):
     assert signed_in(client, secretary).post(url(informe)).status_code == 405
 
 
-def test_a_member_reads_the_compiled_informe(client, member, committee, informe):
-    response = signed_in(client, member).get(url(informe))
+def test_a_member_does_not_read_a_draft(client, member, informe):
+    # Drafts are the secretariat's (committees.access); members read it once presented.
+    assert signed_in(client, member).get(url(informe)).status_code == 404
+
+
+def test_the_secretariat_reads_the_compiled_draft(client, secretary, committee, informe):
+    response = signed_in(client, secretary).get(url(informe))
 
     assert response.status_code == 200
     text = page_text(response)
@@ -52,16 +57,15 @@ def test_a_member_reads_the_compiled_informe(client, member, committee, informe)
     assert "PROYECTO" in text
     assert "El comité se instaló y sesionó dos veces." in text
     assert "Revisar la prueba del sistema." in text
-    # The member of the fixture, too, sits on the committee.
+    # The secretary of the fixture sits on the committee too.
     assert "SO02 Segunda sesión ordinaria 18 de diciembre de 2023 4 de 5" in text
     assert "César Ledesma Ugalde A A F 2 de 3" in text
     assert "COTAPREP/2023/SO02/A01" in text
     assert "Cuarta sesión ordinaria, 28 de febrero de 2024 (programada)" in text
     assert "Cumplimiento de la normativa" in text
-    # The PDF panel is there; the secretariat's controls are not.
+    # The PDF panel and the secretariat's controls.
     assert "Documento PDF" in text
-    assert "Redactar" not in text
-    assert "Registrar su presentación" not in text
+    assert "Redactar" in text
 
 
 def test_the_secretariat_may_write_and_present_the_draft(client, secretary, informe, record):
@@ -87,11 +91,11 @@ def test_a_presented_informe_is_read_only(client, secretary, informe, record):
     assert response.context["present_form"] is None
 
 
-def test_what_people_typed_is_escaped(client, member, committee, record):
+def test_what_people_typed_is_escaped(client, secretary, committee, record):
     make_membership(committee, person=make_person(name="Ana <script>alert(1)</script> Ruiz"))
     informe = draft_informe(committee, narrative="<b>Negritas</b>")
 
-    content = signed_in(client, member).get(url(informe)).content.decode()
+    content = signed_in(client, secretary).get(url(informe)).content.decode()
 
     assert "Ana &lt;script&gt;alert(1)&lt;/script&gt; Ruiz" in content
     assert "&lt;b&gt;Negritas&lt;/b&gt;" in content
@@ -115,12 +119,12 @@ def test_the_final_informe_page(client, secretary, committee, record):
 
 
 def test_its_queries_do_not_grow_with_the_record(
-    client, member, committee, record, informe, django_assert_max_num_queries
+    client, secretary, committee, record, informe, django_assert_max_num_queries
 ):
     # One of each kind of record first (the compliance checks skip what is absent)…
     first = hold(committee, D(2023, 12, 1), kind="extraordinary")
     follow_up_agreement(agreement(first), note="Avance.", date=D(2023, 12, 2))
-    signed_in(client, member)
+    signed_in(client, secretary)
     with django_assert_max_num_queries(60) as captured:
         client.get(url(informe))
     baseline = len(captured)

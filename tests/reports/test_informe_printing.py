@@ -138,10 +138,10 @@ def test_printing_an_unchanged_informe_twice_renders_once(
     assert len(renders) == 1
 
 
-def test_a_member_may_print_and_read_it(
-    client, member, informe, django_capture_on_commit_callbacks
+def test_the_secretariat_may_print_and_read_the_draft(
+    client, secretary, informe, django_capture_on_commit_callbacks
 ):
-    signed_in(client, member)
+    signed_in(client, secretary)
     _response, job = ask_to_print(client, informe, django_capture_on_commit_callbacks)
     response = client.get(render_url(job, "pdf"))
     assert response.status_code == 200

@@ -285,10 +285,12 @@ def test_downloads_refuse_post(client, member, downloads):
         assert client.post(url).status_code == 405
 
 
-def test_the_acta_download_of_an_invited_guest_is_found(client, guest, session):
+def test_the_draft_acta_download_is_not_for_an_invited_guest(client, guest, member, session):
     acta = draft_acta(session)
     session.invitations.add(seat(guest))
     response = signed_in(client, guest).get(reverse("reports:acta-pdf", args=[acta.pk]))
+    assert response.status_code == 404
+    response = signed_in(client, member).get(reverse("reports:acta-pdf", args=[acta.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     printed = text(b"".join(response.streaming_content))

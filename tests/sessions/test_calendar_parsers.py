@@ -170,7 +170,7 @@ def test_the_personal_feed_and_the_session_file_read_the_same(client, committee,
     personal = client.get(
         reverse("sessions:personal-feed", args=[membership.person.calendar_token])
     )
-    visible = Session.objects.visible_to_person(membership.person)
+    visible = Session.objects.for_person(membership.person)
     assert visible.count() == 9
     assert_parsers_agree(personal.content, {ical.session_uid(s) for s in visible})
 
