@@ -35,6 +35,11 @@ from committees.models import Membership, Person
 from .models import Acta, DocumentSignature, Informe
 from .pdf import store_file
 
+# The SAT's certificates write x500UniqueIdentifier (2.5.4.45) as a PrintableString, where
+# X.520 has a BIT STRING; asn1crypto (under pyHanko) then fails to read the subject of
+# every e.firma. Read it as the text it is in practice.
+asn1_x509.NameTypeAndValue._oid_specs["unique_identifier"] = asn1_x509.DirectoryString
+
 # The SAT writes the RFC in x500UniqueIdentifier and the CURP in serialNumber, each
 # possibly followed by " / " and the legal representative's.
 OID_UNIQUE_IDENTIFIER = ObjectIdentifier("2.5.4.45")
