@@ -186,7 +186,15 @@ def _narrative(content: dict, city: str) -> dict:
             absent.append(name)
         else:
             attended.setdefault(row["role"], []).append(name)
-    by_role = [f"{_names(names)}, {role.lower()}" for role, names in attended.items()]
+    # Members first, then the technical secretary, then everyone else.
+    def rank(role: str) -> int:
+        lowered = role.lower()
+        return 0 if lowered.startswith("integrante") else 1 if "secretar" in lowered else 2
+
+    by_role = [
+        f"{_names(names)}, {role.lower()}"
+        for role, names in sorted(attended.items(), key=lambda item: rank(item[0]))
+    ]
     points = []
     for point in content.get("points", []):
         senses: dict[str, list[str]] = {}
