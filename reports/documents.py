@@ -186,6 +186,7 @@ def _narrative(content: dict, city: str) -> dict:
             absent.append(name)
         else:
             attended.setdefault(row["role"], []).append(name)
+
     # Members first, then the technical secretary, then everyone else.
     def rank(role: str) -> int:
         lowered = role.lower()
