@@ -18,7 +18,7 @@ def letterhead(
         "institution": institution.name,
         "institution_full_name": institution.full_name or institution.name,
         "institution_address": institution.address,
-        "city": institution.city or institution.state,
+        "city": institution.city,
         "logo_url": logo_url(institution.logo),
         "committee_logo_url": logo_url(committee.logo),
         "address": address,

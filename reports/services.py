@@ -59,7 +59,7 @@ def acta_content(session: Session) -> dict:
             "name": committee.name,
             "short_name": committee.short_name,
             "institution": committee.institution.name,
-            "city": committee.institution.city or committee.institution.state,
+            "city": committee.institution.city,
         },
         "session": {
             "title": session.title,
