@@ -10,7 +10,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .logos import validate_logo
+
 DEFAULT_AGREEMENT_PATTERN = "{COMMITTEE}/{YEAR}/{SESSION}/{SEQ}"
+# An oficio number: "IEPC/COTAPREP/007/2024".
+DEFAULT_FOLIO_PATTERN = "{INSTITUTION}/{COMMITTEE}/{SEQ}/{YEAR}"
+FOLIO_MARKERS = {"INSTITUTION", "COMMITTEE", "SEQ", "YEAR"}
 
 
 class Institution(models.Model):
@@ -25,7 +30,26 @@ class Institution(models.Model):
     kind = models.CharField(_("tipo"), max_length=3, choices=Kind.choices)
     state = models.CharField(_("entidad federativa"), max_length=60, blank=True)
     time_zone = models.CharField(_("zona horaria"), max_length=60, default="America/Mexico_City")
-    logo = models.ImageField(_("logotipo"), upload_to="institutions/", blank=True)
+    full_name = models.CharField(
+        _("nombre oficial completo"),
+        max_length=300,
+        blank=True,
+        help_text=_("Como se imprime en el membrete; si se deja vacío se usa el nombre."),
+    )
+    address = models.TextField(_("domicilio"), blank=True)
+    city = models.CharField(
+        _("ciudad sede"),
+        max_length=120,
+        blank=True,
+        help_text=_("Para la línea de lugar y fecha, p. ej. «Guadalajara, Jalisco»."),
+    )
+    logo = models.FileField(
+        _("logotipo"),
+        upload_to="institutions/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG o SVG autocontenido, de hasta 512 KiB."),
+    )
 
     class Meta:
         verbose_name = _("institución")
@@ -191,6 +215,23 @@ class Committee(models.Model):
         ),
     )
 
+    folio_pattern = models.CharField(
+        _("formato del número de oficio"),
+        max_length=80,
+        default=DEFAULT_FOLIO_PATTERN,
+        help_text=_(
+            "Marcadores: {INSTITUTION} siglas de la institución, {COMMITTEE} nombre corto, "
+            "{SEQ} consecutivo anual de tres cifras, {YEAR} año. P. ej. IEPC/COTAPREP/007/2024."
+        ),
+    )
+    logo = models.FileField(
+        _("logotipo del órgano"),
+        upload_to="institutions/committees/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("Opcional: se imprime a la derecha del membrete. PNG o SVG."),
+    )
+
     objects = CommitteeQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -234,6 +275,16 @@ class Committee(models.Model):
             errors["agreement_number_pattern"] = _(
                 "El formato debe incluir {SEQ} para que cada acuerdo tenga un número único."
             )
+        unknown = sorted(set(re.findall(r"{(\w*)}", self.folio_pattern)) - FOLIO_MARKERS)
+        if unknown:
+            errors["folio_pattern"] = _(
+                "Marcadores desconocidos: %(markers)s. Use {INSTITUTION}, {COMMITTEE}, {SEQ} "
+                "y {YEAR}."
+            ) % {"markers": ", ".join(unknown)}
+        elif "{SEQ}" not in self.folio_pattern or "{YEAR}" not in self.folio_pattern:
+            errors["folio_pattern"] = _(
+                "El formato debe incluir {SEQ} y {YEAR}: el consecutivo se reinicia cada año."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -244,6 +295,15 @@ class Committee(models.Model):
     @property
     def election_day(self) -> datetime.date | None:
         return self.process.election_day if self.process_id else None
+
+    def format_folio(self, number: int, year: int) -> str:
+        """The oficio number ``number`` of ``year`` in this committee's pattern."""
+        return (
+            self.folio_pattern.replace("{INSTITUTION}", self.institution.short_name)
+            .replace("{COMMITTEE}", self.short_name)
+            .replace("{SEQ}", f"{number:03d}")
+            .replace("{YEAR}", str(year))
+        )
 
 
 def _unknown_pattern_markers(pattern: str) -> list[str]:

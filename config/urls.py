@@ -18,6 +18,8 @@ urlpatterns = [
     # What the reverse proxy and a monitor poll; no sign-in, no details.
     path("salud/", health.health, name="health"),
     path("admin/", admin.site.urls),
+    # Public: anyone checks a document's folio, hash, bytes and signatures.
+    path("verificar/", include("reports.verification_urls")),
     path("", include("committees.urls")),
     path("", include("agendas.urls")),
     path("", include("sessions.urls")),

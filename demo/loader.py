@@ -5,6 +5,8 @@ import datetime
 import json
 from pathlib import Path
 
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from agendas.models import AgendaPoint
@@ -18,6 +20,7 @@ from committees.models import (
 )
 from sessions.models import Session
 
+PLACEHOLDER_LOGO = "img/letterhead-placeholder.svg"
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "cotaprep_iepc_jalisco_2023_2024.json"
 
 
@@ -61,6 +64,7 @@ def load_demo(data: dict | None = None) -> DemoSummary:
     institution = _upsert(
         Institution, data["institution"], short_name=data["institution"]["short_name"]
     )
+    _give_placeholder_logo(institution)
     process_data = data["process"]
     process = _upsert(
         ElectoralProcess,
@@ -138,6 +142,17 @@ def load_demo(data: dict | None = None) -> DemoSummary:
         members_with_vote=memberships.with_vote().count(),
         technical_secretaries=memberships.filter(role=Membership.Role.TECHNICAL_SECRETARY).count(),
     )
+
+
+def _give_placeholder_logo(institution: Institution) -> None:
+    """
+    The demo institution's logo: a neutral drawing of the project's own (never a real
+    institution's emblem), stored as an uploaded logo would be. A logo set by hand stays.
+    """
+    if institution.logo:
+        return
+    drawing = Path(finders.find(PLACEHOLDER_LOGO)).read_bytes()
+    institution.logo.save("logotipo-de-ejemplo.svg", ContentFile(drawing), save=True)
 
 
 def _load_committee(institution, process, data: dict, *, parent) -> Committee:

@@ -1,3 +1,6 @@
+import hashlib
+
+from cryptography import x509
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +13,10 @@ from .models import (
     ActaApproval,
     ActaErratum,
     ActaObservation,
+    DocumentSignature,
     Informe,
     InformeRender,
+    TrustRoot,
     WorkerHeartbeat,
 )
 
@@ -216,4 +221,82 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TrustRootForm(forms.ModelForm):
+    """A CA certificate uploaded as DER (.cer, .crt) or PEM."""
+
+    certificate_file = forms.FileField(label=_("Certificado de la autoridad (.cer, .crt, .pem)"))
+
+    class Meta:
+        model = TrustRoot
+        fields = ("name", "active")
+
+    def clean_certificate_file(self):
+        upload = self.cleaned_data.get("certificate_file")
+        if not upload:
+            return None
+        content = upload.read(256 * 1024)
+        try:
+            certificate = x509.load_der_x509_certificate(content)
+        except ValueError:
+            try:
+                certificate = x509.load_pem_x509_certificate(content)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("El archivo no es un certificado X.509 (DER o PEM).")
+                ) from None
+        try:
+            constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+            is_ca = constraints.value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if not is_ca:
+            raise forms.ValidationError(
+                _("El certificado no es de una autoridad certificadora (CA).")
+            )
+        return certificate
+
+    def save(self, commit=True):
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        certificate = self.cleaned_data.get("certificate_file")
+        if not certificate:
+            return super().save(commit)
+        der = certificate.public_bytes(Encoding.DER)
+        self.instance.certificate = der
+        self.instance.subject = certificate.subject.rfc4514_string()[:500]
+        self.instance.fingerprint = hashlib.sha256(der).hexdigest()
+        self.instance.not_after = certificate.not_valid_after_utc
+        return super().save(commit)
+
+
+@admin.register(TrustRoot)
+class TrustRootAdmin(admin.ModelAdmin):
+    form = TrustRootForm
+    list_display = ("name", "subject", "not_after", "active")
+    readonly_fields = ("subject", "fingerprint", "not_after")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            form.base_fields["certificate_file"].required = False
+        return form
+
+
+@admin.register(DocumentSignature)
+class DocumentSignatureAdmin(admin.ModelAdmin):
+    """Read-only: a signature is an append-only revision of the document."""
+
+    list_display = ("signer_name", "acta", "informe", "sequence", "signed_at", "rfc")
+    readonly_fields = [field.name for field in DocumentSignature._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

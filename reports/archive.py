@@ -19,7 +19,7 @@ from pypdf.errors import PdfReadError
 
 from . import documents
 from .coalesce import one_at_a_time
-from .models import Acta, Informe
+from .models import Acta, DocumentSignature, Informe
 from .pdf import render_pdf, store_file
 
 PDF_VARIANT = "pdf/a-3b"
@@ -194,7 +194,8 @@ def verify_archive():
     """
     Check every approved acta and presented informe: its archived file exists and hashes
     to the recorded SHA-256; an acta's stored content equals the acta.json embedded in its
-    archive. Yields one Verification per document, archived or not.
+    archive; every signed revision hashes to its own recorded SHA-256. Yields one
+    Verification per document (archived or not) and per signed revision.
     """
     actas = (
         Acta.objects.exclude(status=Acta.Status.DRAFT)
@@ -226,4 +227,15 @@ def verify_archive():
             recorded=informe.pdf_sha256,
             actual=actual,
             problems=problems,
+        )
+    # Each signed revision is a file of its own with its own hash: a changed one is reported.
+    signatures = DocumentSignature.objects.select_related("acta", "informe").order_by("pk")
+    for signature in signatures.iterator(chunk_size=200):
+        document = signature.acta or signature.informe
+        yield Verification(
+            document=_("%(document)s, revisión firmada %(n)s (%(signer)s)")
+            % {"document": document, "n": signature.sequence, "signer": signature.signer_name},
+            name=signature.pdf.name,
+            recorded=signature.pdf_sha256,
+            actual=_sha256_of_stored(signature.pdf.name),
         )

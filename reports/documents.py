@@ -12,36 +12,35 @@ from agendas.models import AgendaPoint, Document
 from committees.models import Committee, Membership
 from committees.spanish import long_date
 from config.site import absolute_url
+from sessions.folios import convocatoria_folio
 from sessions.models import Session, of_body
+from sessions.services import notice_hours
 
+from .letterhead import letterhead
 from .models import Acta
-from .pdf import logo_url
 from .services import acta_content
+from .verification import qr_svg
 
-# Who is convened, in the order the addressees are listed.
+# Who is convened, in the order the addressees are listed. The technical secretary signs
+# the convocatoria, so she is not among its addressees.
 ADDRESSEE_ROLES = (
     Membership.Role.MEMBER,
-    Membership.Role.TECHNICAL_SECRETARY,
     Membership.Role.GUEST,
     Membership.Role.PARTY_REPRESENTATIVE,
 )
 
 
-def _header(session: Session, title: str) -> dict:
+def _header(session: Session, title: str, *, folio: str = "") -> dict:
     """
-    What every page carries: the institution (and its logo), the committee, the title, and
-    the address where the document is consulted (the session's page on this site).
+    What every page carries: the letterhead, the title, the folio, and the address where
+    the document is consulted (the session's page on this site).
     """
-    institution = session.committee.institution
-    return {
-        "institution": institution.name,
-        "logo_url": logo_url(institution.logo),
-        "address": absolute_url(reverse("sessions:detail", args=[session.pk])),
-        "committee": session.committee.name,
-        "committee_of": of_body(session.committee.name),
-        "committee_short_name": session.committee.short_name,
-        "title": title,
-    }
+    return letterhead(
+        session.committee,
+        title,
+        address=absolute_url(reverse("sessions:detail", args=[session.pk])),
+        folio=folio,
+    )
 
 
 def _schedule(session: Session) -> dict:
@@ -94,15 +93,31 @@ def _addressees(session: Session) -> list[Membership]:
     return ordered
 
 
+def place_and_date(city: str, day) -> str:
+    """ "Guadalajara, Jalisco, a 25 de enero de 2024"; only the date without a city."""
+    return f"{city}, a {long_date(day)}" if city else long_date(day)
+
+
 def convocatoria_context(session: Session) -> dict:
-    """The convocation: who is convened, when and where, the agenda and its documents."""
+    """
+    The convocation as an oficio: folio, place and date, the addressees by name and post,
+    the legal basis and notice period, the agenda, place or link, and the secretary's
+    signature block.
+    """
     points = _points(session)
     secretary = _secretary(session)
     previous_acta_point = next(
         (point for point in points if point.approves_acta_of_id is not None), None
     )
+    folio = convocatoria_folio(session)
+    header = _header(session, _("Convocatoria"), folio=folio)
+    issued = (
+        timezone.localtime(session.convened_at, session.committee.zone).date()
+        if session.convened_at
+        else None
+    )
     return {
-        "header": _header(session, _("Convocatoria")),
+        "header": header,
         "session": _schedule(session),
         "addressees": [
             {
@@ -112,15 +127,22 @@ def convocatoria_context(session: Session) -> dict:
                 "party": seat.party.acronym if seat.party else "",
             }
             for seat in _addressees(session)
+            if secretary is None or seat.person_id != secretary.person_id
         ],
         "points": points,
         "previous_acta_point": previous_acta_point,
+        "legal_basis": session.committee.legal_basis.splitlines()[0]
+        if session.committee.legal_basis
+        else "",
+        "notice_hours": notice_hours(session),
         "secretary": {
             "name": secretary.person.full_name if secretary else "",
             "job_title": secretary.person.job_title if secretary else "",
+            "role": secretary.get_role_display() if secretary else "",
             "email": secretary.person.email if secretary else "",
         },
-        "issued_on": long_date(session.convened_at.date()) if session.convened_at else "",
+        "issued_on": long_date(issued) if issued else "",
+        "place_and_date": place_and_date(header["city"], issued) if issued else "",
     }
 
 
@@ -130,6 +152,70 @@ def orden_context(session: Session) -> dict:
         "header": _header(session, _("Orden del día")),
         "session": _schedule(session),
         "points": _points(session),
+    }
+
+
+def _names(names: list[str]) -> str:
+    """ "A", "A y B", "A, B y C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} y {names[-1]}"
+
+
+def _narrative(content: dict, city: str) -> dict:
+    """
+    The acta's prose, built from its content (live or frozen): the opening (city, hour,
+    date, place or modality, who attended by role, the quorum), each point's vote by name,
+    and the closing. Old snapshots without a city take the institution's current one.
+    """
+    session = content["session"]
+    city = content["committee"].get("city") or city
+    if session.get("place") and session.get("video_link"):
+        where = _("en %(place)s y por videoconferencia") % {"place": session["place"]}
+    elif session.get("video_link"):
+        where = _("mediante videoconferencia")
+    elif session.get("place"):
+        where = _("en %(place)s") % {"place": session["place"]}
+    else:
+        where = ""
+    attended: dict[str, list[str]] = {}
+    absent = []
+    for row in content.get("attendance", []):
+        name = f"{row['name']} ({row['party']})" if row.get("party") else row["name"]
+        if row["status"].lower().startswith("ausen"):
+            absent.append(name)
+        else:
+            attended.setdefault(row["role"], []).append(name)
+
+    # Members first, then the technical secretary, then everyone else.
+    def rank(role: str) -> int:
+        lowered = role.lower()
+        return 0 if lowered.startswith("integrante") else 1 if "secretar" in lowered else 2
+
+    by_role = [
+        f"{_names(names)}, {role.lower()}"
+        for role, names in sorted(attended.items(), key=lambda item: rank(item[0]))
+    ]
+    points = []
+    for point in content.get("points", []):
+        senses: dict[str, list[str]] = {}
+        for vote in point.get("votes", []):
+            senses.setdefault(vote["sense"].lower(), []).append(vote["name"])
+        points.append(
+            {
+                **point,
+                "votes_text": "; ".join(
+                    _("%(sense)s: %(names)s") % {"sense": sense, "names": _names(names)}
+                    for sense, names in senses.items()
+                ),
+            }
+        )
+    return {
+        "city": city,
+        "where": where,
+        "attended": "; ".join(by_role),
+        "absent": _names(absent),
+        "points": points,
     }
 
 
@@ -147,13 +233,26 @@ def acta_context(acta: Acta) -> dict:
     header["committee_of"] = of_body(content["committee"]["name"])
     # The acta's page shows the archived file's SHA-256: where a printed copy is checked.
     header["address"] = absolute_url(reverse("reports:acta", args=[acta.pk]))
+    if acta.is_frozen:
+        header["verify_url"] = acta_verify_url(acta)
+        header["verify_qr"] = qr_svg(header["verify_url"])
+    signers = content.get("signers") or [
+        {"name": name, "post": "", "role": ""} for name in content.get("signatories", [])
+    ]
     return {
         "header": header,
         "acta": acta,
         "is_draft": not acta.is_frozen,
         "content": content,
+        "narrative": _narrative(content, header["city"]),
+        "signers": signers,
         "approval": content.get("approval") if acta.is_frozen else None,
     }
+
+
+def acta_verify_url(acta: Acta) -> str:
+    """An approved acta is verified by its number on this site (it has no oficio folio)."""
+    return absolute_url(f"{reverse('verification:verify')}?acta={acta.pk}")
 
 
 def filename(document: str, session: Session) -> str:
@@ -168,7 +267,6 @@ def calendario_context(committee: Committee, *, sessions=None) -> dict:
     cancelled or postponed session says so, with its reason and notes. ``sessions`` narrows
     it to those a reader may see (default: all of the committee's).
     """
-    institution = committee.institution
     queryset = committee.sessions.all()
     if sessions is not None:
         queryset = queryset.filter(pk__in=sessions.values("pk"))
@@ -192,15 +290,11 @@ def calendario_context(committee: Committee, *, sessions=None) -> dict:
             }
         )
     return {
-        "header": {
-            "institution": institution.name,
-            "logo_url": logo_url(institution.logo),
-            "address": absolute_url(reverse("committees:detail", args=[committee.slug])),
-            "committee": committee.name,
-            "committee_of": of_body(committee.name),
-            "committee_short_name": committee.short_name,
-            "title": _("Calendario de sesiones"),
-        },
+        "header": letterhead(
+            committee,
+            _("Calendario de sesiones"),
+            address=absolute_url(reverse("committees:detail", args=[committee.slug])),
+        ),
         "process": committee.process.name if committee.process_id else "",
         "term": {
             "start": long_date(committee.installed_on) if committee.installed_on else "",

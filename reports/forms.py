@@ -198,3 +198,68 @@ def _point_label(point: AgendaPoint) -> str:
         "date": long_date(point.session.date),
         "position": point.position,
     }
+
+
+# --- Verification and signing -------------------------------------------------------------
+
+MAX_VERIFY_BYTES = 30 * 1024 * 1024
+
+
+class VerifyLookupForm(forms.Form):
+    folio = forms.CharField(label=_("Folio"), max_length=120, required=False)
+    acta = forms.CharField(label=_("Número de acta"), max_length=12, required=False)
+    sha256 = forms.CharField(label=_("SHA-256"), max_length=64, required=False)
+
+    def clean_sha256(self):
+        value = self.cleaned_data["sha256"].strip().lower()
+        if value and (len(value) != 64 or any(c not in "0123456789abcdef" for c in value)):
+            raise forms.ValidationError(_("Un SHA-256 tiene 64 caracteres hexadecimales."))
+        return value
+
+    def clean_acta(self):
+        value = self.cleaned_data["acta"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError(_("El número de acta es un número entero."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.is_bound and not any(data.get(k) for k in ("folio", "acta", "sha256")):
+            raise forms.ValidationError(_("Escriba un folio, un número de acta o un SHA-256."))
+        return data
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(label=_("Archivo PDF"))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_VERIFY_BYTES:
+            raise forms.ValidationError(_("El archivo no debe pasar de 30 MB."))
+        return file
+
+
+class SignForm(forms.Form):
+    """The e.firma: the SAT's .cer and .key with its password, or a PKCS#12 file."""
+
+    certificate = forms.FileField(label=_("Certificado (.cer)"), required=False)
+    key = forms.FileField(label=_("Llave privada (.key)"), required=False)
+    pkcs12 = forms.FileField(label=_("O bien, archivo PKCS#12 (.p12 / .pfx)"), required=False)
+    password = forms.CharField(
+        label=_("Contraseña de la llave privada"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        pair = data.get("certificate") and data.get("key")
+        if not pair and not data.get("pkcs12"):
+            raise forms.ValidationError(
+                _("Suba su certificado (.cer) y su llave privada (.key), o un archivo PKCS#12.")
+            )
+        for name in ("certificate", "key", "pkcs12"):
+            file = data.get(name)
+            if file and file.size > 64 * 1024:
+                self.add_error(name, _("El archivo es demasiado grande para una e.firma."))
+        return data

@@ -19,11 +19,13 @@ from agendas.services import SESSION_CODES, installation_date
 from committees.models import Committee, Membership
 from committees.spanish import add_months, long_date, months_between, spanish_sort_key
 from config.site import absolute_url
-from sessions.models import Attendance, Session, of_body
+from sessions.folios import issue_informe_folio
+from sessions.models import Attendance, Folio, Session
 
 from . import archive, compliance
+from .letterhead import letterhead
 from .models import Acta, Informe
-from .pdf import logo_url
+from .verification import qr_svg, verify_url
 
 # The standard point at which each kind of informe is presented.
 PRESENTING_STANDARD = {
@@ -263,6 +265,8 @@ def present_informe(informe: Informe, *, at_point: AgendaPoint) -> Informe:
     locked.presented_on = session.date
     locked.full_clean()
     locked.save()
+    # The folio is taken in this transaction, so the archived PDF prints it.
+    issue_informe_folio(locked)
     archive.schedule_informe_archive(locked)
     informe.status, informe.presented_at_point = locked.status, at_point
     informe.presented_on = locked.presented_on
@@ -277,16 +281,7 @@ def committee_header(committee: Committee, title: str, *, address: str) -> dict:
     What every page carries (as reports.documents does for a session's documents); ``address``
     is the absolute address of the document's page on this site.
     """
-    institution = committee.institution
-    return {
-        "institution": institution.name,
-        "logo_url": logo_url(institution.logo),
-        "address": address,
-        "committee": committee.name,
-        "committee_of": of_body(committee.name),
-        "committee_short_name": committee.short_name,
-        "title": title,
-    }
+    return letterhead(committee, title, address=address)
 
 
 def session_key(session: Session) -> str:
@@ -497,13 +492,19 @@ def informe_context(informe: Informe) -> dict:
             "date": informe.presented_on.isoformat() if informe.presented_on else "",
             "date_text": long_date(informe.presented_on) if informe.presented_on else "",
         }
+    header = committee_header(
+        committee,
+        informe.title,
+        # The informe's page shows the archived file's SHA-256 once it is presented.
+        address=absolute_url(reverse("reports:informe", args=[informe.pk])),
+    )
+    folio = Folio.objects.filter(informe=informe).values_list("code", flat=True).first()
+    if folio:
+        header["folio"] = folio
+        header["verify_url"] = verify_url(folio=folio)
+        header["verify_qr"] = qr_svg(header["verify_url"])
     context = {
-        "header": committee_header(
-            committee,
-            informe.title,
-            # The informe's page shows the archived file's SHA-256 once it is presented.
-            address=absolute_url(reverse("reports:informe", args=[informe.pk])),
-        ),
+        "header": header,
         "informe": {
             "pk": informe.pk,
             "title": informe.title,
@@ -536,9 +537,14 @@ def informe_context(informe: Informe) -> dict:
         "compliance_day": long_date(compliance_day(informe)),
         # The shared compliance include names the mode it reports on.
         "compliance_on": compliance.RECORD,
-        "compliance": compliance.check_committee(
-            committee, on=compliance.RECORD, today=compliance_day(informe)
-        ),
+        # The annex: only the rules that apply and could be decided, each with its article.
+        "compliance": [
+            result
+            for result in compliance.check_committee(
+                committee, on=compliance.RECORD, today=compliance_day(informe)
+            )
+            if result.result != "undecidable" and result.cites
+        ],
     }
     if is_final:
         context.update(_final_sections(committee, sessions, held, memberships, agreement_rows))

@@ -486,3 +486,113 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.worker_id
+
+
+SIGNATURE_IMMUTABLE = _(
+    "Una firma registrada no se modifica ni se borra: cada firma es una revisión nueva del PDF."
+)
+
+
+class DocumentSignature(models.Model):
+    """
+    One electronic signature (e.firma) of an archived document, kept as the signed revision
+    it produced: the previous revision plus an incremental update (PAdES B-B). Append-only:
+    the archived original (``Acta.pdf``, sealed with the acta) is never rewritten, and each
+    revision keeps its own SHA-256 for ``verify_documents``. The signer's key and password
+    are never stored anywhere; only the certificate's public facts are.
+    """
+
+    acta = models.ForeignKey(
+        Acta,
+        verbose_name=_("acta"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        null=True,
+        blank=True,
+    )
+    informe = models.ForeignKey(
+        Informe,
+        verbose_name=_("informe"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        null=True,
+        blank=True,
+    )
+    sequence = models.PositiveSmallIntegerField(_("número de firma"))
+    person = models.ForeignKey(
+        Person, verbose_name=_("firmante"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    signed_at = models.DateTimeField(_("firmado"))
+    pdf = models.FileField(_("revisión firmada"), upload_to="firmas/")
+    pdf_sha256 = models.CharField(_("SHA-256 de la revisión firmada"), max_length=64)
+    signer_name = models.CharField(_("nombre en el certificado"), max_length=300)
+    rfc = models.CharField(_("RFC"), max_length=13, blank=True)
+    curp = models.CharField(_("CURP"), max_length=18, blank=True)
+    certificate_serial = models.CharField(_("número de serie del certificado"), max_length=80)
+    certificate_issuer = models.CharField(_("emisor del certificado"), max_length=500)
+
+    class Meta:
+        verbose_name = _("firma electrónica")
+        verbose_name_plural = _("firmas electrónicas")
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acta__isnull=False, informe__isnull=True)
+                | Q(acta__isnull=True, informe__isnull=False),
+                name="signature_of_one_document",
+            ),
+            models.UniqueConstraint(
+                fields=["acta", "sequence"],
+                condition=Q(acta__isnull=False),
+                name="signature_sequence_per_acta",
+            ),
+            models.UniqueConstraint(
+                fields=["informe", "sequence"],
+                condition=Q(informe__isnull=False),
+                name="signature_sequence_per_informe",
+            ),
+            models.UniqueConstraint(
+                fields=["acta", "person"],
+                condition=Q(acta__isnull=False),
+                name="signature_once_per_person_acta",
+            ),
+            models.UniqueConstraint(
+                fields=["informe", "person"],
+                condition=Q(informe__isnull=False),
+                name="signature_once_per_person_informe",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signer_name} ({self.signed_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(SIGNATURE_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(SIGNATURE_IMMUTABLE)
+
+
+class TrustRoot(models.Model):
+    """
+    A certificate authority whose certificates the verification page accepts as a trust
+    root (the SAT's, the institute's own CA). A signature that chains to none of them is
+    shown as "no verificada".
+    """
+
+    name = models.CharField(_("nombre"), max_length=200)
+    certificate = models.BinaryField(_("certificado (DER)"), editable=False)
+    subject = models.CharField(_("sujeto"), max_length=500, editable=False)
+    fingerprint = models.CharField(_("huella SHA-256"), max_length=64, unique=True, editable=False)
+    not_after = models.DateTimeField(_("vigente hasta"), editable=False)
+    active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        verbose_name = _("autoridad certificadora de confianza")
+        verbose_name_plural = _("autoridades certificadoras de confianza")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

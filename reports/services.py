@@ -59,6 +59,7 @@ def acta_content(session: Session) -> dict:
             "name": committee.name,
             "short_name": committee.short_name,
             "institution": committee.institution.name,
+            "city": committee.institution.city,
         },
         "session": {
             "title": session.title,
@@ -117,6 +118,16 @@ def acta_content(session: Session) -> dict:
         ],
         "signatories": [
             a.membership.person.full_name
+            for a in present
+            if a.membership.role in (Membership.Role.MEMBER, Membership.Role.TECHNICAL_SECRETARY)
+        ],
+        # The same people with their post, for the signature lines.
+        "signers": [
+            {
+                "name": a.membership.person.full_name,
+                "post": a.membership.person.job_title,
+                "role": a.membership.get_role_display(),
+            }
             for a in present
             if a.membership.role in (Membership.Role.MEMBER, Membership.Role.TECHNICAL_SECRETARY)
         ],

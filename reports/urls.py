@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("actas/<int:pk>/respuesta/", actas.acta_answer, name="acta-answer"),
     path("actas/<int:pk>/historial/", actas.acta_history, name="acta-history"),
+    path("actas/<int:pk>/firmar/", actas.acta_sign, name="acta-sign"),
     path("sesiones/<int:pk>/convocatoria.pdf", documents.convocatoria_pdf, name="convocatoria-pdf"),
     path("sesiones/<int:pk>/orden-del-dia.pdf", documents.orden_pdf, name="orden-pdf"),
     path("actas/<int:pk>/acta.pdf", documents.acta_pdf, name="acta-pdf"),

@@ -492,3 +492,78 @@ class NoticeDelivery(models.Model):
     @property
     def delivered(self) -> bool:
         return not self.error
+
+
+class Folio(models.Model):
+    """
+    An oficio number (folio) issued to a document of a committee: sequential per committee
+    and year, never reused. Issued by ``sessions.folios.issue_folio`` under a lock on the
+    committee, so two documents issued at once get consecutive numbers with no gap; a
+    folio once issued is never changed or deleted (the model refuses, and so does
+    PostgreSQL: the unique constraint keeps the number taken).
+    """
+
+    class Kind(models.TextChoices):
+        CONVOCATORIA = "convocatoria", _("Convocatoria")
+        INFORME = "informe", _("Informe")
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("órgano colegiado"),
+        on_delete=models.PROTECT,
+        related_name="folios",
+    )
+    year = models.PositiveSmallIntegerField(_("año"))
+    number = models.PositiveIntegerField(_("consecutivo"))
+    code = models.CharField(_("número de oficio"), max_length=120, unique=True)
+    kind = models.CharField(_("documento"), max_length=20, choices=Kind.choices)
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        related_name="folios",
+        null=True,
+        blank=True,
+    )
+    informe = models.ForeignKey(
+        "reports.Informe",
+        verbose_name=_("informe"),
+        on_delete=models.PROTECT,
+        related_name="folios",
+        null=True,
+        blank=True,
+    )
+    issued_at = models.DateTimeField(_("emitido"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("folio")
+        verbose_name_plural = _("folios")
+        ordering = ["committee", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "year", "number"],
+                name="folio_once_per_committee_and_year",
+                violation_error_message=_("Ese consecutivo ya se emitió en ese año."),
+            ),
+            models.UniqueConstraint(
+                fields=["session", "kind"],
+                condition=Q(session__isnull=False),
+                name="folio_once_per_session_document",
+            ),
+            models.UniqueConstraint(
+                fields=["informe"],
+                condition=Q(informe__isnull=False),
+                name="folio_once_per_informe",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Un folio emitido no se modifica."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Un folio emitido no se borra: su número no se reutiliza."))

@@ -21,6 +21,7 @@ from committees.models import Committee, Membership, rule_parameters
 from committees.spanish import long_date
 
 from . import notifications
+from .folios import issue_convocatoria_folio
 from .models import Attendance, NoticeDelivery, Session
 from .seal import SealedRecordError
 
@@ -410,6 +411,8 @@ def convene_session(
     session.status = Session.Status.CONVENED
     session.convened_at = now
     session.save()
+    # In this transaction: a convocation that fails leaves no oficio number taken.
+    issue_convocatoria_folio(session, now=now)
     if notify:
         notifications.announce(session, NoticeDelivery.Kind.CONVOCATION)
     warnings = []

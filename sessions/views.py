@@ -27,6 +27,7 @@ from committees.spanish import WEEKDAYS, add_months, long_date, month_name
 
 from . import ical, notifications
 from .calendar_import import FORMAT_LABELS, import_calendar
+from .folios import convocatoria_folio
 from .forms import (
     CalendarFilterForm,
     CalendarImportForm,
@@ -177,6 +178,7 @@ def _render_detail(request, session: Session, *, status: int = 200, **forms):
     can_manage = Session.objects.for_user(request.user, manage=True).filter(pk=session.pk).exists()
     context = agenda_context(session, can_manage=can_manage)
     context.update(lifecycle_context(session, can_manage=can_manage, **forms))
+    context["convocatoria_folio"] = convocatoria_folio(session)
     return render(request, "sessions/session_detail.html", context, status=status)
 
 

@@ -1,12 +1,18 @@
 """The acta of a session: its page, the draft's minutes and observations, the fe de erratas."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 # The acta's pages compose the session's access rule and the shared history from agendas.
@@ -17,7 +23,8 @@ from committees.models import Membership, Person
 from sessions.models import Session
 from sessions.shortcuts import get_session_for_user
 
-from ..forms import CirculationAnswerForm, ErratumForm, MinutesForm, ObservationForm
+from ..documents import acta_verify_url
+from ..forms import CirculationAnswerForm, ErratumForm, MinutesForm, ObservationForm, SignForm
 from ..models import Acta
 from ..services import (
     acta_content,
@@ -31,6 +38,12 @@ from ..services import (
     snapshot_problems,
     update_minutes,
     withdraw_circulation,
+)
+from ..signing import (
+    load_pkcs12_credentials,
+    load_sat_credentials,
+    sign_document,
+    signature_status,
 )
 
 
@@ -99,6 +112,7 @@ def _acta_context(
     observation_form=None,
     erratum_form=None,
     answer_form=None,
+    sign_form=None,
 ) -> dict:
     """
     The acta as it reads: a draft from the live record, an approved acta from the content
@@ -177,6 +191,21 @@ def _acta_context(
         "voter": voter,
         "my_answer": tally.answer_of(voter) if tally and voter else None,
         "answer_form": answer_form if voter is not None else None,
+        **_signing_context(request, acta, sign_form),
+    }
+
+
+def _signing_context(request, acta: Acta, sign_form) -> dict:
+    """Who signed the archived acta and when, who is still to sign, and the user's form."""
+    if not (acta.is_frozen and acta.pdf):
+        return {"signing": None}
+    status = signature_status(acta)
+    me = getattr(request.user, "person", None)
+    can_sign = me is not None and any(person.pk == me.pk for person in status["pending"])
+    return {
+        "signing": status,
+        "sign_form": (sign_form or SignForm()) if can_sign else None,
+        "verify_url": acta_verify_url(acta),
     }
 
 
@@ -368,3 +397,51 @@ def acta_history(request, pk):
     entries, truncated = history_entries(acta.history.all(), Acta)
     context = {"acta": acta, "session": acta.session, "entries": entries, "truncated": truncated}
     return render(request, "reports/acta_history.html", context)
+
+
+def _memory_only(view):
+    """
+    Uploads of this view stay in memory: the e.firma's key is never written to a temporary
+    file. A file over the in-memory limit is dropped and the form reports it missing. The
+    CSRF check runs after the handlers are set, as Django requires for changing them.
+    """
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.upload_handlers = [MemoryFileUploadHandler(request)]
+        return csrf_protect(view)(request, *args, **kwargs)
+
+    return wrapped
+
+
+@sensitive_post_parameters("password")
+@_memory_only
+@login_required
+@require_POST
+def acta_sign(request, pk):
+    """Sign the approved acta with the user's e.firma (refused over plain HTTP in production)."""
+    acta = get_acta_for_user(request.user, pk)
+    if not settings.DEBUG and not request.is_secure():
+        messages.error(request, _("La e.firma solo se usa sobre una conexión cifrada (HTTPS)."))
+        return redirect(_acta_url(acta, "firmas"))
+    form = SignForm(request.POST, request.FILES)
+    person = getattr(request.user, "person", None)
+    if not form.is_valid() or person is None:
+        return _render_acta(request, acta, sign_form=form)
+    data = form.cleaned_data
+    try:
+        if data.get("pkcs12"):
+            credentials = load_pkcs12_credentials(data["pkcs12"].read(), data["password"])
+        else:
+            credentials = load_sat_credentials(
+                data["certificate"].read(), data["key"].read(), data["password"]
+            )
+        sign_document(acta, person, credentials)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_acta(request, acta, sign_form=form)
+    finally:
+        credentials = None  # noqa: F841 - drop the key as soon as possible
+    messages.success(request, _("Se firmó el acta con su e.firma."))
+    return redirect(_acta_url(acta, "firmas"))

@@ -126,7 +126,7 @@ def test_the_convocatoria_of_a_work_meeting_convenes_the_party_representatives(c
     content = text(render_pdf("reports/pdf/convocatoria.html", convocatoria_context(meeting)))
 
     assert (
-        "Rosa Representante — Representación de partido político (voz) "
+        "Rosa Representante Representación de partido político (voz) "
         f"({representative.party.acronym})" in content
     )
 
@@ -171,11 +171,14 @@ def test_the_draft_acta_states_attendance_votes_by_name_and_agreements(session):
     assert "Daniela Luna Integrante (voz y voto) Ausente" in content
     assert "Gabriela Invitada Persona invitada (voz) A distancia" in content
     assert "Quórum declarado a las 11:00 h: 3 integrantes con voto presentes" in content
-    assert "Adela Ruiz A favor Beatriz Soto A favor Carmen Díaz En contra" in content
-    assert "Votación: Aprobado por mayoría" in content
+    assert "a favor: Adela Ruiz y Beatriz Soto; en contra: Carmen Díaz" in content
+    assert "el punto fue aprobado por mayoría" in content
     assert "COTAPREP/2024/SO01/A01: Se aprueba lo presentado en el punto 1." in content
     assert "COTAPREP/2024/SO01/A03" in content
-    assert "Firmas Adela Ruiz Beatriz Soto Carmen Díaz Sofía Secretaria" in content
+    assert (
+        "Firmas Adela Ruiz Integrante (voz y voto) Beatriz Soto Integrante (voz y voto) "
+        "Carmen Díaz Integrante (voz y voto) Sofía Secretaria Secretaría técnica (voz)"
+    ) in content
 
 
 def test_every_page_of_a_draft_acta_is_marked_proyecto(committee):
@@ -204,7 +207,7 @@ def test_the_approved_acta_is_printed_from_its_snapshot_without_the_mark(committ
     assert "Votación: Aprobado por unanimidad" in content
     assert "Se discutió el punto 1." in content
     assert "Texto cambiado" not in content
-    assert "Firmas Adela Ruiz Beatriz Soto Carmen Díaz Sofía Secretaria" in content
+    assert "Firmas Adela Ruiz Integrante (voz y voto) Beatriz Soto" in content
 
 
 def test_the_header_shows_the_institution_logo(committee, session, media):
