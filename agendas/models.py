@@ -219,6 +219,8 @@ class Document(SealedRecordMixin, models.Model):
     """A file presented under an agenda point."""
 
     class Publication(models.TextChoices):
+        # Not public until a person decides: a new document waits for its classification.
+        PENDING = "pending", _("Sin clasificar (no se publica)")
         PUBLIC = "public", _("Pública")
         RESERVED = "reserved", _("Reservada")
         CONFIDENTIAL = "confidential", _("Confidencial")
@@ -259,12 +261,12 @@ class Document(SealedRecordMixin, models.Model):
         null=True,
         blank=True,
     )
-    # Reserved until a person decides otherwise: nothing becomes public by accident.
+    # Not public until a person decides: nothing becomes public by accident.
     publication = models.CharField(
         _("publicación"),
         max_length=12,
         choices=Publication.choices,
-        default=Publication.RESERVED,
+        default=Publication.PENDING,
     )
     classification_basis = models.TextField(
         _("fundamento de la clasificación"),
@@ -332,7 +334,8 @@ class Document(SealedRecordMixin, models.Model):
 
     def clean(self):
         super().clean()
-        if self.publication != self.Publication.PUBLIC and not self.classification_basis.strip():
+        classified = (self.Publication.RESERVED, self.Publication.CONFIDENTIAL)
+        if self.publication in classified and not self.classification_basis.strip():
             raise ValidationError(
                 {
                     "classification_basis": _(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agendas.models import Document
+from sessions.services import as_user
 
 
 def _sha256(file) -> str:
@@ -50,7 +51,7 @@ def decide_publication(
         locked.publication_decided_by = by
         locked.full_clean(exclude=["file", "point", "title", "uploaded_by"])
         locked._change_reason = f"Publicación: {locked.get_publication_display()}"
-        locked.save()
+        as_user(locked, by).save()
     return locked
 
 

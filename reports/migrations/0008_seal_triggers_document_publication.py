@@ -45,9 +45,11 @@ def recreate(spec):
 
 
 class Migration(migrations.Migration):
+    # In reports, beside the other seal migrations: a dependency of agendas on reports would
+    # reorder the plan on a fresh database (reports' triggers before the session columns).
     dependencies = [
-        ("agendas", "0004_document_publication"),
         ("reports", "0007_seal_triggers_calendar_columns"),
+        ("agendas", "0004_document_publication"),
     ]
 
     operations = [
