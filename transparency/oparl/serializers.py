@@ -146,7 +146,8 @@ def person(person) -> dict:
             "name": person.name,
             "title": [person.honorific] if person.honorific else [],
             "status": [person.job_title] if person.job_title else [],
-            "membership": [url("membership", seat.pk) for seat in person.memberships.all()],
+            # OParl embeds a person's memberships (Person.membership: array of objects).
+            "membership": [membership(seat) for seat in person.memberships.all()],
             **_dates(person),
         }
     )
