@@ -23,4 +23,10 @@ urlpatterns = [
     path("documentos/<int:pk>/<str:filename>", views.document, name="document"),
     path("actas/<int:pk>/acta.pdf", views.acta_pdf, name="acta-pdf"),
     path("informes/<int:pk>/informe.pdf", views.informe_pdf, name="informe-pdf"),
+    # The secretariat's side (signed in, managers of the committee only).
+    path(
+        "gestion/documentos/<int:pk>/publicacion/",
+        views.document_publication,
+        name="document-publication",
+    ),
 ]

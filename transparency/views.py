@@ -5,24 +5,31 @@ The transparency portal: public pages, no sign-in. Everything shown comes from
 
 import base64
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from agendas.models import AgendaPoint, Agreement
+from agendas.models import AgendaPoint, Agreement, Document
+from committees.models import Committee
 from config.site import absolute_url
 from reports.archive import informe_filename
 from reports.documents import filename as record_filename
 from sessions.models import Session
 
 from . import datasets, export, public
+from .forms import PublicationForm
 from .freshness import public_answer
 from .models import PeriodNotice
 from .periods import Quarter, obligation_quarters
+from .services import decide_publication
 
 
 def _file(file, name: str, *, sha256: str = "", content_type=None, attachment=False):
@@ -244,4 +251,54 @@ def sitemap(request):
     ]
     return render(
         request, "transparency/sitemap.xml", {"entries": entries}, content_type="application/xml"
+    )
+
+
+# --- The secretariat's decision on a document's publication -------------------------------
+
+
+@login_required
+def document_publication(request, pk):
+    """Public, reserved or confidential, its basis and term, and its versión pública."""
+    document = get_object_or_404(
+        Document.objects.select_related("point__session__committee").filter(
+            point__session__committee__in=Committee.objects.manageable_by(request.user)
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = PublicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decide_publication(
+                    document,
+                    publication=data["publication"],
+                    basis=data["basis"],
+                    term=data["term"],
+                    public_version=data["public_version"],
+                    remove_public_version=data["remove_public_version"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    target = {"classification_basis": "basis"}.get(field, field)
+                    for message in messages_:
+                        form.add_error(target if target in form.fields else None, message)
+            else:
+                messages.success(request, _("Se registró la decisión de publicación."))
+                return redirect("transparency:document-publication", pk=document.pk)
+    else:
+        form = PublicationForm(
+            initial={
+                "publication": document.publication,
+                "basis": document.classification_basis,
+                "term": document.classification_term,
+            }
+        )
+    history = document.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "transparency/document_publication.html",
+        {"document": document, "form": form, "history": history},
     )

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.transparency.world import build_demo
+from tests.web import committee, member, secretary  # noqa: F401 - fixtures
 
 
 @pytest.fixture
