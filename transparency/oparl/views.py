@@ -148,7 +148,10 @@ def _people():
         .annotate(**_history_bounds(Person))
         .prefetch_related(
             Prefetch(
-                "memberships", queryset=Membership.objects.order_by("pk").only("pk", "person_id")
+                "memberships",
+                queryset=Membership.objects.select_related("party")
+                .annotate(**_history_bounds(Membership))
+                .order_by("pk"),
             )
         )
         .order_by("pk")
