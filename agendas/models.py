@@ -224,10 +224,35 @@ class PointRecordQuerySet(SealedQuerySet):
         return self.filter(point__session__in=sessions)
 
 
+def public_version_upload_to(document: "Document", filename: str) -> str:
+    return f"{document_upload_to(document, '')}versiones-publicas/{filename}"
+
+
 class Document(SealedRecordMixin, models.Model):
     """A file presented under an agenda point."""
 
+    class Publication(models.TextChoices):
+        # Not public until a person decides: a new document waits for its classification.
+        PENDING = "pending", _("Sin clasificar (no se publica)")
+        PUBLIC = "public", _("Pública")
+        RESERVED = "reserved", _("Reservada")
+        CONFIDENTIAL = "confidential", _("Confidencial")
+
     SEAL_PATH = "point__session__sealed_at"
+    # Publishing is a decision about the record, not part of it: transparency obligations
+    # (and classification reviews) come after the acta is approved, so a sealed session's
+    # documents may still be published, reserved or given a versión pública. The file,
+    # its hash and everything presented stay sealed.
+    PUBLICATION_FIELDS = (
+        "publication",
+        "classification_basis",
+        "classification_term",
+        "public_version",
+        "public_version_sha256",
+        "publication_decided_at",
+        "publication_decided_by",
+    )
+    SEAL_EXEMPT_FIELDS = PUBLICATION_FIELDS
 
     point = models.ForeignKey(
         AgendaPoint,
@@ -248,6 +273,48 @@ class Document(SealedRecordMixin, models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+    # Not public until a person decides: nothing becomes public by accident.
+    publication = models.CharField(
+        _("publicación"),
+        max_length=12,
+        choices=Publication.choices,
+        default=Publication.PENDING,
+    )
+    classification_basis = models.TextField(
+        _("fundamento de la clasificación"),
+        blank=True,
+        help_text=_(
+            "Artículos de la ley de transparencia que justifican la reserva o confidencialidad."
+        ),
+    )
+    classification_term = models.DateField(
+        _("plazo de la reserva"),
+        null=True,
+        blank=True,
+        help_text=_("Último día en que la información se mantiene reservada."),
+    )
+    public_version = models.FileField(
+        _("versión pública"),
+        upload_to=public_version_upload_to,
+        max_length=500,
+        blank=True,
+        help_text=_("Copia testada que el portal de transparencia publica en lugar del original."),
+    )
+    public_version_sha256 = models.CharField(
+        _("SHA-256 de la versión pública"), max_length=64, blank=True, editable=False
+    )
+    publication_decided_at = models.DateTimeField(
+        _("publicación decidida el"), null=True, blank=True, editable=False
+    )
+    publication_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicación decidida por"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
     )
 
     objects = PointRecordQuerySet.as_manager()
@@ -277,6 +344,41 @@ class Document(SealedRecordMixin, models.Model):
     @property
     def download_name(self) -> str:
         return PurePosixPath(self.file.name).name
+
+    def clean(self):
+        super().clean()
+        classified = (self.Publication.RESERVED, self.Publication.CONFIDENTIAL)
+        if self.publication in classified and not self.classification_basis.strip():
+            raise ValidationError(
+                {
+                    "classification_basis": _(
+                        "Indique el fundamento legal de la clasificación como reservada o "
+                        "confidencial."
+                    )
+                }
+            )
+        if self.public_version and self.publication == self.Publication.CONFIDENTIAL:
+            raise ValidationError(
+                {
+                    "public_version": _(
+                        "Un documento confidencial no se publica; para publicar una versión "
+                        "pública márquelo como público."
+                    )
+                }
+            )
+
+    @property
+    def published_file(self):
+        """What the portal serves: the versión pública when there is one, else the original."""
+        return self.public_version or self.file
+
+    @property
+    def published_sha256(self) -> str:
+        return self.public_version_sha256 if self.public_version else self.sha256
+
+    @property
+    def published_name(self) -> str:
+        return PurePosixPath(self.published_file.name).name
 
 
 class Vote(SealedRecordMixin, models.Model):

@@ -24,4 +24,7 @@ urlpatterns = [
     path("", include("agendas.urls")),
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
+    # The public side: no sign-in (transparency.public decides what it shows).
+    path("transparencia/", include("transparency.urls")),
+    path("oparl/v1.1/", include("transparency.oparl.urls")),
 ]
