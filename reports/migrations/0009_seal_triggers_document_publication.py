@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
     # In reports, beside the other seal migrations: a dependency of agendas on reports would
     # reorder the plan on a fresh database (reports' triggers before the session columns).
     dependencies = [
-        ("reports", "0007_seal_triggers_calendar_columns"),
+        ("reports", "0008_signatures_and_trust_roots"),
         ("agendas", "0004_document_publication"),
     ]
 

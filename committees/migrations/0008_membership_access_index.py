@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0006_rules_circulation_and_informe_periods'),
+        ('committees', '0007_letterhead_and_folio_pattern'),
     ]
 
     operations = [
