@@ -384,7 +384,16 @@ def _sealed_models():
         Attendance: set(),
         AgendaPoint: set(),
         Vote: set(),
-        Document: set(),
+        # Publication is the transparency unit's later decision (issue 18), outside the seal.
+        Document: {
+            "publication",
+            "classification_basis",
+            "classification_term",
+            "public_version",
+            "public_version_sha256",
+            "publication_decided_at",
+            "publication_decided_by",
+        },
         Agreement: {"status"},
         Acta: {"status", "pdf", "pdf_sha256", "updated_at"},
         ActaObservation: set(),
