@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +40,7 @@ from .forms import (
     SessionForm,
     SessionTimesForm,
 )
-from .models import NoticeDelivery, Session
+from .models import Folio, NoticeDelivery, Session
 from .services import (
     cancel_session,
     close_session,
@@ -168,6 +169,11 @@ def _calendar_response(
 def get_session_for_user(user, pk: int, *, manage: bool = False) -> Session:
     """The session, if the user may see it (or manage it); 404 otherwise."""
     sessions = Session.objects.manageable_by(user) if manage else Session.objects.visible_to(user)
+    # The convocatoria's folio comes with the session, not in a query of its own.
+    folio = Folio.objects.filter(session=OuterRef("pk"), kind=Folio.Kind.CONVOCATORIA)
+    sessions = sessions.annotate(
+        convocatoria_folio_code=Coalesce(Subquery(folio.values("code")[:1]), Value(""))
+    )
     return get_object_or_404(sessions.select_related("committee__institution"), pk=pk)
 
 
@@ -183,7 +189,8 @@ def _render_detail(request, session: Session, *, status: int = 200, **forms):
     can_manage = Session.objects.manageable_by(request.user).filter(pk=session.pk).exists()
     context = agenda_context(session, can_manage=can_manage)
     context.update(lifecycle_context(session, can_manage=can_manage, **forms))
-    context["convocatoria_folio"] = convocatoria_folio(session)
+    code = getattr(session, "convocatoria_folio_code", None)
+    context["convocatoria_folio"] = code if code is not None else convocatoria_folio(session)
     return render(request, "sessions/session_detail.html", context, status=status)
 
 
