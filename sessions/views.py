@@ -178,7 +178,8 @@ def _render_detail(request, session: Session, *, status: int = 200, **forms):
     can_manage = Session.objects.for_user(request.user, manage=True).filter(pk=session.pk).exists()
     context = agenda_context(session, can_manage=can_manage)
     context.update(lifecycle_context(session, can_manage=can_manage, **forms))
-    context["convocatoria_folio"] = convocatoria_folio(session)
+    code = getattr(session, "convocatoria_folio_code", None)
+    context["convocatoria_folio"] = code if code is not None else convocatoria_folio(session)
     return render(request, "sessions/session_detail.html", context, status=status)
 
 
