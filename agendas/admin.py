@@ -302,9 +302,42 @@ class DocumentAdmin(SealedRecordAdminMixin, ListSelectRelatedMixin, admin.ModelA
     list_filter = (("point__session__committee", CommitteeListFilter),)
     search_fields = ("title", "point__title")
     autocomplete_fields = ("point",)
-    readonly_fields = ("sha256", "size", "uploaded_at", "uploaded_by")
-    fields = ("point", "title", "file", "sha256", "size", "uploaded_at", "uploaded_by")
+    readonly_fields = (
+        "sha256",
+        "size",
+        "uploaded_at",
+        "uploaded_by",
+        "publication",
+        "classification_basis",
+        "classification_term",
+        "public_version",
+        "publication_decided_at",
+        "publication_decided_by",
+    )
+    fields = (
+        "point",
+        "title",
+        "file",
+        "sha256",
+        "size",
+        "uploaded_at",
+        "uploaded_by",
+        "publication",
+        "classification_basis",
+        "classification_term",
+        "public_version",
+        "publication_decided_at",
+        "publication_decided_by",
+    )
     date_hierarchy = "uploaded_at"
+
+    def has_change_permission(self, request, obj=None):
+        # The publication fields, the only ones a seal leaves open, are decided on the
+        # document's publication page (transparency.services.decide_publication), which
+        # hashes the versión pública and names the decision in the history; not here.
+        if obj is not None and self._sealed(obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("sesión"), ordering="point__session__date")
     def session(self, obj):

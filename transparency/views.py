@@ -262,7 +262,7 @@ def document_publication(request, pk):
     """Public, reserved or confidential, its basis and term, and its versión pública."""
     document = get_object_or_404(
         Document.objects.select_related("point__session__committee").filter(
-            point__session__committee__in=Committee.objects.manageable_by(request.user)
+            point__session__committee__in=Committee.objects.for_user(request.user, manage=True)
         ),
         pk=pk,
     )

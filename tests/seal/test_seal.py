@@ -384,16 +384,8 @@ def _sealed_models():
         Attendance: set(),
         AgendaPoint: set(),
         Vote: set(),
-        # Publication is the transparency unit's later decision (issue 18), outside the seal.
-        Document: {
-            "publication",
-            "classification_basis",
-            "classification_term",
-            "public_version",
-            "public_version_sha256",
-            "publication_decided_at",
-            "publication_decided_by",
-        },
+        # Publishing is a decision taken after the seal (transparency.services).
+        Document: set(Document.PUBLICATION_FIELDS),
         Agreement: {"status"},
         Acta: {"status", "pdf", "pdf_sha256", "updated_at"},
         ActaObservation: set(),
@@ -551,3 +543,17 @@ def test_posts_to_a_sealed_record_are_refused_with_the_reason(client, secretary,
         text = page_text(response)
         assert "sellado" in text or "ya fue aprobada" in text, url
     assert _snapshot_of_the_record(session) == before
+
+
+def test_the_database_lets_a_sealed_document_be_published_but_not_changed(sealed):
+    """Raw SQL: the publication columns are exempt from the seal, the file is not."""
+    pk = sealed.document.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE agendas_document SET publication = 'public', "
+            "classification_basis = 'Sin clasificación' WHERE id = %s",
+            [pk],
+        )
+    assert Document.objects.get(pk=pk).publication == "public"
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE agendas_document SET sha256 = 'otro' WHERE id = %s", [pk])
