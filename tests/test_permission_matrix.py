@@ -17,7 +17,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agendas.models import AgendaPoint
 from committees.models import Membership
 from reports.models import Acta, Informe, InformeRender
-from tests.factories import make_agreement, make_committee, make_point, make_session
+from tests.factories import (
+    make_agreement,
+    make_committee,
+    make_point,
+    make_process,
+    make_session,
+)
 from tests.web import make_document, make_user_with_seat
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +86,11 @@ def informe_readers(state):
         return MANAGERS
     # The informe's period began within both terms of the former member.
     return MANAGERS | {"member", "former"}
+
+
+def public_only(state):
+    # The portal and the open data show a public session to everyone, and nothing else.
+    return set(ROLES) if state["public"] == "public" else set()
 
 
 def public_session_file(state):
@@ -157,6 +168,40 @@ ROWS = {
     "reports:informe": ("get", informe_readers, ("informe",)),
     "reports:informe-edit": ("get", MANAGERS, ("informe",)),
     "reports:informe-present": ("post", MANAGERS, ("informe",)),
+    "reports:acta-sign": ("post", draft_acta_readers, SESSION_STATES),
+    # The public face: the same answer for everyone, signed in or not (issue 18).
+    "verification:verify": ("get", set(ROLES), ()),
+    "transparency:index": ("get", set(ROLES), ()),
+    "transparency:sitemap": ("get", set(ROLES), ()),
+    "transparency:institution": ("get", set(ROLES), ()),
+    "transparency:export": ("get", set(ROLES), ()),
+    "transparency:committee": ("get", set(ROLES), ()),
+    "transparency:committee-data": ("get", set(ROLES), ()),
+    "transparency:session": ("get", public_only, SESSION_STATES),
+    # The document waits unclassified, the acta is a draft and the informe has no file:
+    # nobody reads them on the portal until they are published.
+    "transparency:document": ("get", nobody_yet, SESSION_STATES),
+    "transparency:acta-pdf": ("get", nobody_yet, SESSION_STATES),
+    "transparency:informe-pdf": ("get", nobody_yet, ("informe",)),
+    "transparency:document-publication": ("get", MANAGERS, ()),
+    "oparl:system": ("get", set(ROLES), ()),
+    "oparl:body-list": ("get", set(ROLES), ()),
+    "oparl:body": ("get", set(ROLES), ()),
+    "oparl:body-organizations": ("get", set(ROLES), ()),
+    "oparl:body-people": ("get", set(ROLES), ()),
+    "oparl:body-memberships": ("get", set(ROLES), ()),
+    "oparl:body-meetings": ("get", set(ROLES), ()),
+    "oparl:body-papers": ("get", set(ROLES), ()),
+    "oparl:body-agenda-items": ("get", set(ROLES), ()),
+    "oparl:body-files": ("get", set(ROLES), ()),
+    "oparl:legislative-term": ("get", set(ROLES), ()),
+    "oparl:organization": ("get", set(ROLES), ()),
+    "oparl:organization-meetings": ("get", set(ROLES), ()),
+    "oparl:person": ("get", set(ROLES), ()),
+    "oparl:membership": ("get", set(ROLES), ()),
+    "oparl:meeting": ("get", public_only, SESSION_STATES),
+    "oparl:agenda-item": ("get", public_only, SESSION_STATES),
+    "oparl:file": ("get", nobody_yet, SESSION_STATES),
 }
 
 # Pages anyone may open, signed in or not: never a redirect to the sign-in page.
@@ -170,7 +215,9 @@ OPEN = {
     "health",
     "sessions:committee-feed",
     "sessions:personal-feed",
+    *(name for name in ROWS if name.split(":")[0] in ("transparency", "oparl", "verification")),
 }
+OPEN.discard("transparency:document-publication")
 
 STATE_VALUES = {
     "public": ("public", "non_public"),
@@ -216,7 +263,7 @@ def test_the_matrix_covers_every_url():
 @pytest.fixture
 def world(django_user_model, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    committee = make_committee()
+    committee = make_committee(process=make_process())
     session = make_session(committee, date=SESSION_DAY, is_public=True)
     point = make_point(session)
     deferred = make_point(
@@ -303,6 +350,45 @@ def url_for(name, world, role):
         },
         "reports:informe-render": {"pk": w["informe"].pk, "render_pk": w["render"].pk},
         "reports:informe-render-pdf": {"pk": w["informe"].pk, "render_pk": w["render"].pk},
+        "reports:acta-minutes": {"pk": w["acta"].pk, "point_pk": w["point"].pk},
+        "transparency:institution": {"pk": w["committee"].institution_id},
+        "transparency:export": {
+            "pk": w["committee"].institution_id,
+            "year": 2024,
+            "quarter": 1,
+            "fmt": "csv",
+        },
+        "transparency:committee-data": {
+            "slug": w["committee"].slug,
+            "dataset": "sesiones",
+            "fmt": "json",
+        },
+        "transparency:document": {
+            "pk": w["document"].pk,
+            "filename": w["document"].download_name,
+        },
+        "transparency:document-publication": {"pk": w["document"].pk},
+        "oparl:body": {"pk": w["committee"].institution_id},
+        **{
+            f"oparl:body-{kind}": {"pk": w["committee"].institution_id}
+            for kind in (
+                "organizations",
+                "people",
+                "memberships",
+                "meetings",
+                "papers",
+                "agenda-items",
+                "files",
+            )
+        },
+        "oparl:legislative-term": {"pk": w["committee"].process_id},
+        "oparl:organization": {"pk": w["committee"].pk},
+        "oparl:organization-meetings": {"pk": w["committee"].pk},
+        "oparl:person": {"pk": w["users"]["member"].person.pk},
+        "oparl:membership": {"pk": w["users"]["member"].person.memberships.get().pk},
+        "oparl:meeting": {"pk": w["session"].pk},
+        "oparl:agenda-item": {"pk": w["point"].pk},
+        "oparl:file": {"kind": "documento", "pk": w["document"].pk},
     }
     if name in kwargs:
         return reverse(name, kwargs=kwargs[name])
@@ -326,6 +412,7 @@ PK_OF = {
         "sessions:create",
         "sessions:import",
         "sessions:committee-feed",
+        "transparency:committee",
         "reports:compliance",
         "reports:calendario-pdf",
         "reports:informes",
@@ -358,6 +445,7 @@ PK_OF = {
         "reports:acta-draft",
         "reports:convocatoria-pdf",
         "reports:orden-pdf",
+        "transparency:session",
     ),
     **_named(
         "agreement", "agendas:agreement", "agendas:agreement-follow-up", "agendas:agreement-history"
@@ -372,6 +460,8 @@ PK_OF = {
         "reports:acta-answer",
         "reports:acta-history",
         "reports:acta-pdf",
+        "reports:acta-sign",
+        "transparency:acta-pdf",
     ),
     **_named(
         "informe",
@@ -380,6 +470,7 @@ PK_OF = {
         "reports:informe",
         "reports:informe-edit",
         "reports:informe-present",
+        "transparency:informe-pdf",
     ),
 }
 
