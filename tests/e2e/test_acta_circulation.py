@@ -63,7 +63,9 @@ def test_the_members_approve_the_last_acta_from_their_accounts(closing, page, ne
     answer.get_by_role("button", name="Enviar mi respuesta").click()
     expect(phone.get_by_text("Escriba su objeción.")).to_be_visible()  # the form is kept
     answer = phone.get_by_role("region", name="Aprobación por circulación")
-    answer.get_by_role("textbox", name="Objeción").fill("Falta la intervención de la Secretaría Técnica.")
+    answer.get_by_role("textbox", name="Objeción").fill(
+        "Falta la intervención de la Secretaría Técnica."
+    )
     answer.get_by_role("button", name="Enviar mi respuesta").click()
     expect(phone.locator("#mensajes")).to_contain_text("Se registró su objeción al acta.")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
