@@ -217,7 +217,7 @@ APPROVAL_OPENINGS = (
 
 
 def agreement_text(title: str) -> str:
-    """ "Aprobación del dictamen…" becomes "Se aprueba el dictamen…", not "Se aprueba: Aprobación…"."""
+    """ "Aprobación del dictamen…" becomes "Se aprueba el dictamen…" (not "Se aprueba: Aprob…")."""
     for opening, verb in APPROVAL_OPENINGS:
         if title.startswith(opening):
             return f"{verb}{title[len(opening) :]}."
