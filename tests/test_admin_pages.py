@@ -32,7 +32,7 @@ from reports.models import (
     InformeRender,
     WorkerHeartbeat,
 )
-from sessions.models import Attendance, NoticeDelivery, Session
+from sessions.models import Attendance, ConveningConfirmation, NoticeDelivery, Session
 
 # What the admin only shows: each is written by its workflow, never typed in the admin
 # (votes and attendance on the session's pages, follow-ups through the agreement's page,
@@ -41,6 +41,7 @@ READ_ONLY_IN_THE_ADMIN = {
     "agendas.AgreementFollowUp",
     "agendas.Vote",
     "committee_sessions.Attendance",
+    "committee_sessions.ConveningConfirmation",
     "committee_sessions.NoticeDelivery",
     "django_tasks_database.DBTaskResult",
     "reports.ActaApproval",
@@ -235,6 +236,12 @@ def build_world(user):
             error="" if n % 10 else "SMTPRecipientsRefused",
         )
         for n, person in enumerate(people)
+    )
+    ConveningConfirmation.objects.bulk_create(
+        ConveningConfirmation(
+            session=session, confirmed_by=user, confirmed_at=timezone.now(), warnings=["Aviso"]
+        )
+        for session in sessions
     )
     # The objects with the most inline rows: their change pages reveal a query per row.
     return {Committee: cotaprep, Session: first, AgendaPoint: voted, Membership: memberships[0]}
