@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "agendas",
     "reports",
+    "search",
     "demo",
     # The site as a whole: its address, health check, deployment checks, backup and restore.
     "config.apps.QuorumConfig",

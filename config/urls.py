@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("agendas.urls")),
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
+    path("", include("search.urls")),
 ]
