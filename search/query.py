@@ -27,7 +27,9 @@ HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=30, MinWords=10, "
     "FragmentDelimiter= … "
 )
-TSQUERY = "websearch_to_tsquery('quorum_es', %s)"
+# Every word stemmed as Spanish ("instalaciones" meets "instalación"), or, accents removed
+# first, as typed without them ("instalacion" meets "instalación"); see migration 0002.
+TSQUERY = "(websearch_to_tsquery('spanish', %s) || websearch_to_tsquery('quorum_es', %s))"
 
 
 @dataclasses.dataclass
@@ -59,14 +61,14 @@ def _search_postgres(entries, text: str) -> list[Hit]:
     # Fixed SQL; the words typed travel only as parameters.
     rows = (
         entries.annotate(
-            rank=RawSQL(f"ts_rank(search_searchentry.vector, {TSQUERY})", [text]),  # noqa: S611
+            rank=RawSQL(f"ts_rank(search_searchentry.vector, {TSQUERY})", [text, text]),  # noqa: S611
             headline=RawSQL(  # noqa: S611
-                "ts_headline('quorum_es', search_searchentry.title || ' — ' || "
+                "ts_headline('spanish', search_searchentry.title || ' — ' || "
                 f"search_searchentry.body, {TSQUERY}, %s)",
-                [text, HEADLINE_OPTIONS],
+                [text, text, HEADLINE_OPTIONS],
             ),
         )
-        .extra(where=[f"search_searchentry.vector @@ {TSQUERY}"], params=[text])  # noqa: S610 - parameters, not text
+        .extra(where=[f"search_searchentry.vector @@ {TSQUERY}"], params=[text, text])  # noqa: S610 - parameters, not text
         .order_by("-rank", "-session__date")[:LIMIT]
     )
     return [Hit(row, _marked(row.headline)) for row in rows]

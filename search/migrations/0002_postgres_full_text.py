@@ -1,8 +1,10 @@
 """
 On PostgreSQL: Spanish full-text search that ignores accents. The ``quorum_es`` text search
 configuration is ``spanish`` with ``unaccent`` before the stemmer ("simulacros" and
-"simulacro", "sesion" and "sesión" meet); ``vector`` is a generated column over the title
-and text, with a GIN index that serves ``vector @@ websearch_to_tsquery('quorum_es', …)``.
+"simulacro", "sesion" and "sesión" meet). The Snowball stemmer only strips the accented
+suffixes ("instalación", "instalaciones" → "instal"), which unaccent removes first, so
+``vector`` — a generated column over the title and text, with a GIN index — holds the
+stems of both ``spanish`` and ``quorum_es``, and a query matches either way (search.query).
 Other databases (SQLite in development) search with a simple contains (search.query).
 """
 
@@ -23,7 +25,9 @@ FORWARD = [
     """,
     """
     ALTER TABLE search_searchentry ADD COLUMN vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('quorum_es'::regconfig, coalesce(title, '')), 'A')
+        setweight(to_tsvector('spanish'::regconfig, coalesce(title, '')), 'A')
+        || setweight(to_tsvector('quorum_es'::regconfig, coalesce(title, '')), 'A')
+        || setweight(to_tsvector('spanish'::regconfig, coalesce(body, '')), 'B')
         || setweight(to_tsvector('quorum_es'::regconfig, coalesce(body, '')), 'B')
     ) STORED
     """,
