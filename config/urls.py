@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
     path("", include("search.urls")),
+    path("", include("reminders.urls")),
 ]
