@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "agendas",
     "reports",
     "transparency",
+    "search",
+    "reminders",
     "demo",
     # The site as a whole: its address, health check, deployment checks, backup and restore.
     "config.apps.QuorumConfig",
@@ -238,6 +240,12 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", "10")
 TASKS_STALE_AFTER_SECONDS = envint("TASKS_STALE_AFTER_SECONDS", "900")
 TASKS_SWEEP_SECONDS = envint("TASKS_SWEEP_SECONDS", "300")
+# Reminders (reminders app): the worker plans and sends them every REMINDERS_EVERY_SECONDS;
+# a session's reminder goes REMINDER_HOURS_BEFORE it starts, and each person responsible
+# gets one digest a day of the agreements due in the next AGREEMENT_DIGEST_DAYS or overdue.
+REMINDERS_EVERY_SECONDS = envint("REMINDERS_EVERY_SECONDS", "300")
+REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", "24")
+AGREEMENT_DIGEST_DAYS = envint("AGREEMENT_DIGEST_DAYS", "3")
 
 # The health check (/salud/) fails when a task has waited this many seconds for a worker
 # and no worker finished or started one meanwhile.

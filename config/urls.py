@@ -27,4 +27,6 @@ urlpatterns = [
     # The public side: no sign-in (transparency.public decides what it shows).
     path("transparencia/", include("transparency.urls")),
     path("oparl/v1.1/", include("transparency.oparl.urls")),
+    path("", include("search.urls")),
+    path("", include("reminders.urls")),
 ]

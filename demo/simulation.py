@@ -102,8 +102,14 @@ def _ensure_extraordinary_acta_point(committee: Committee) -> None:
 
 
 @transaction.atomic
-def simulate_season(committee: Committee) -> SimulationSummary:
-    """Hold every planned session of the committee, in date order. Safe to run again."""
+def simulate_season(
+    committee: Committee, *, until: datetime.date | None = None
+) -> SimulationSummary:
+    """
+    Hold every planned session of the committee (with ``until``, those before that day), in
+    date order. Safe to run again. Without ``until`` the season is over, and the last acta
+    is approved by circulation; with it, that acta stays a draft open to observations.
+    """
     summary = SimulationSummary()
     _ensure_extraordinary_acta_point(committee)
     seats = list(committee.memberships.select_related("person"))
@@ -112,9 +118,12 @@ def simulate_season(committee: Committee) -> SimulationSummary:
     for session in committee.sessions.filter(status=Session.Status.HELD).order_by("date"):
         _present_informes(session, summary)
     sessions = committee.sessions.filter(status=Session.Status.PLANNED).order_by("date")
+    if until is not None:
+        sessions = sessions.filter(date__lt=until)
     for session in sessions:
-        _hold(session, seats, secretary, summary)
-    _circulate_last_acta(committee, summary)
+        _hold(session, seats, secretary, summary, done_when_due=until is not None)
+    if until is None:
+        _circulate_last_acta(committee, summary)
     return summary
 
 
@@ -150,7 +159,7 @@ def _circulate_last_acta(committee: Committee, summary: SimulationSummary) -> No
         summary.actas_approved_by_circulation += 1
 
 
-def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
+def _hold(session, seats, secretary, summary: SimulationSummary, *, done_when_due=False) -> None:
     _schedule(session)
     notice_days = 2 if session.kind == Session.Kind.EXTRAORDINARY else 5
     # A simulation sends no mail: the demo people are real public servants.
@@ -176,7 +185,7 @@ def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
     for point in session.points.order_by("position"):
         record_minutes(point, minutes=_minutes(point, secretary))
         if point.standard == AgendaPoint.Standard.AGREEMENTS_FOLLOW_UP:
-            summary.follow_ups += _follow_up(session, point)
+            summary.follow_ups += _follow_up(session, point, done_when_due=done_when_due)
         if point.kind != AgendaPoint.Kind.APPROVAL:
             continue
         outcome = record_point_votes(point, [(voter, "for") for voter in voters])
@@ -186,7 +195,7 @@ def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
         elif not point.standard:
             adopt_agreement(
                 point,
-                text=f"Se aprueba: {point.title}.",
+                text=agreement_text(point.title),
                 responsible=secretary.person,
                 due_date=session.date + datetime.timedelta(days=30),
             )
@@ -197,6 +206,22 @@ def _hold(session, seats, secretary, summary: SimulationSummary) -> None:
         draft_acta(session)
         summary.actas_drafted += 1
     _present_informes(session, summary)
+
+
+APPROVAL_OPENINGS = (
+    ("Aprobación del ", "Se aprueba el "),
+    ("Aprobación de la ", "Se aprueba la "),
+    ("Aprobación de los ", "Se aprueban los "),
+    ("Aprobación de las ", "Se aprueban las "),
+)
+
+
+def agreement_text(title: str) -> str:
+    """ "Aprobación del dictamen…" becomes "Se aprueba el dictamen…" (not "Se aprueba: Aprob…")."""
+    for opening, verb in APPROVAL_OPENINGS:
+        if title.startswith(opening):
+            return f"{verb}{title[len(opening) :]}."
+    return f"Se aprueba: {title[:1].lower()}{title[1:]}."
 
 
 def _minutes(point: AgendaPoint, secretary: Membership) -> str:
@@ -210,11 +235,18 @@ def _minutes(point: AgendaPoint, secretary: Membership) -> str:
     return "La Secretaría Técnica presentó el punto; las y los integrantes hicieron comentarios."
 
 
-def _follow_up(session: Session, point: AgendaPoint) -> int:
-    """Report on every open agreement; those of earlier months are reported as done."""
+def _follow_up(session: Session, point: AgendaPoint, *, done_when_due: bool = False) -> int:
+    """
+    Report on every open agreement; those of earlier months are reported as done (with
+    ``done_when_due``, those whose due date has passed, so that a season still under way
+    keeps agreements open).
+    """
     count = 0
     for agreement in open_agreements_on(session.committee, session.date):
-        done = agreement.point.session.date.month != session.date.month
+        if done_when_due:
+            done = agreement.due_date is not None and agreement.due_date < session.date
+        else:
+            done = agreement.point.session.date.month != session.date.month
         follow_up_agreement(
             agreement,
             note="Se informó su cumplimiento." if done else "Se informó el avance.",

@@ -16,7 +16,7 @@ from committees.admin import (
 from committees.models import Committee
 
 from .forms import CancelSessionsForm, PostponeSessionsForm, SessionAdminForm
-from .models import Attendance, NoticeDelivery, Session
+from .models import Attendance, ConveningConfirmation, NoticeDelivery, Session
 from .seal_admin import SealedInlineMixin, SealedRecordAdminMixin
 from .services import (
     cancel_session,
@@ -317,6 +317,25 @@ class NoticeDeliveryAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
     @admin.display(description=_("Entregado"), boolean=True)
     def delivered(self, obj):
         return obj.delivered
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConveningConfirmation)
+class ConveningConfirmationAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
+    """Warnings a secretary confirmed before convening: read only, a record of what was seen."""
+
+    list_display = ("confirmed_at", "session", "confirmed_by")
+    list_filter = (("session__committee", CommitteeListFilter), "confirmed_at")
+    list_select_related = ("session__committee", "confirmed_by")
+    fields = ("session", "confirmed_by", "confirmed_at", "warnings")
 
     def has_add_permission(self, request):
         return False

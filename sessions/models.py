@@ -567,3 +567,35 @@ class Folio(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Un folio emitido no se borra: su número no se reutiliza."))
+
+
+class ConveningConfirmation(models.Model):
+    """The secretary's explicit confirmation of the warnings shown before convening."""
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.CASCADE,
+        related_name="convening_confirmations",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmó"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField(_("fecha de confirmación"))
+    warnings = models.JSONField(
+        _("advertencias confirmadas"),
+        help_text=_("El texto de cada advertencia tal como se mostró al convocar."),
+    )
+
+    class Meta:
+        verbose_name = _("confirmación de convocatoria con advertencias")
+        verbose_name_plural = _("confirmaciones de convocatoria con advertencias")
+        ordering = ["session", "confirmed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.session} · {len(self.warnings)}"

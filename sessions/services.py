@@ -390,6 +390,17 @@ def notice_hours(session: Session) -> int:
     return rule_parameters(session.committee, "SES-01")[f"{session.kind}_hours"]
 
 
+def refuse_convening(session: Session) -> None:
+    """Raise why ``session`` cannot be convened (its status, an empty agenda), if so."""
+    if session.status not in (Session.Status.PLANNED, Session.Status.POSTPONED):
+        raise ValidationError(
+            _("Solo se convoca una sesión programada o pospuesta; esta está %(status)s.")
+            % {"status": session.get_status_display().lower()}
+        )
+    if not session.points.exists():
+        raise ValidationError(_("Agregue al menos un punto al orden del día antes de convocar."))
+
+
 @transaction.atomic
 def convene_session(
     session: Session, *, now: datetime.datetime | None = None, notify: bool = True
@@ -401,13 +412,7 @@ def convene_session(
     """
     session = _locked(session)
     now = now or timezone.now()
-    if session.status not in (Session.Status.PLANNED, Session.Status.POSTPONED):
-        raise ValidationError(
-            _("Solo se convoca una sesión programada o pospuesta; esta está %(status)s.")
-            % {"status": session.get_status_display().lower()}
-        )
-    if not session.points.exists():
-        raise ValidationError(_("Agregue al menos un punto al orden del día antes de convocar."))
+    refuse_convening(session)
     session.status = Session.Status.CONVENED
     session.convened_at = now
     session.save()

@@ -27,6 +27,7 @@ from committees.spanish import WEEKDAYS, add_months, long_date, month_name
 
 from . import ical, notifications
 from .calendar_import import FORMAT_LABELS, import_calendar
+from .convening import convene_checked, convening_warnings
 from .folios import convocatoria_folio
 from .forms import (
     CalendarFilterForm,
@@ -44,7 +45,6 @@ from .services import (
     cancel_session,
     close_session,
     compute_quorum,
-    convene_session,
     open_session,
     postpone_session,
     reschedule_session,
@@ -442,19 +442,47 @@ def _refusal(session: Session, verb: str) -> str | None:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_convene(request, pk):
+    """The check before convening (GET), and convening once its warnings are confirmed."""
     session = get_session_for_user(request.user, pk, manage=True)
-    try:
-        warnings = convene_session(session)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Se convocó la %(session)s.") % {"session": session.reference})
-        for warning in warnings:
-            messages.warning(request, warning)
-        _report_notice(request, session, NoticeDelivery.Kind.CONVOCATION)
-    return redirect(_lifecycle_url(session))
+    if "convene" not in lifecycle_actions(session):
+        messages.error(
+            request,
+            _("Solo se convoca una sesión programada o pospuesta; esta está %(status)s.")
+            % {"status": session.get_status_display().lower()},
+        )
+        return redirect(_lifecycle_url(session))
+    error = None
+    if request.method == "POST":
+        try:
+            convene_checked(
+                session,
+                seen=request.POST.getlist("advertencia"),
+                confirmed=request.POST.get("confirmar") == "si",
+                by=request.user,
+            )
+        except ValidationError as refusal:
+            if refusal.code not in ("changed", "unconfirmed"):
+                messages.error(request, " ".join(refusal.messages))
+                return redirect(_lifecycle_url(session))
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(
+                request, _("Se convocó la %(session)s.") % {"session": session.reference}
+            )
+            _report_notice(request, session, NoticeDelivery.Kind.CONVOCATION)
+            return redirect(_lifecycle_url(session))
+    people = notifications.audience(session)
+    context = {
+        "session": session,
+        "committee": session.committee,
+        "warnings": convening_warnings(session),
+        "recipients": people.recipients,
+        "error": error,
+        "points": session.points.order_by("position"),
+    }
+    return render(request, "sessions/session_convene.html", context)
 
 
 @login_required

@@ -23,6 +23,7 @@ from committees.models import (
     Rule,
     RuleOverride,
 )
+from reminders.models import Reminder, ReminderPreference
 from reports.models import (
     Acta,
     ActaApproval,
@@ -32,7 +33,7 @@ from reports.models import (
     InformeRender,
     WorkerHeartbeat,
 )
-from sessions.models import Attendance, NoticeDelivery, Session
+from sessions.models import Attendance, ConveningConfirmation, NoticeDelivery, Session
 
 # What the admin only shows: each is written by its workflow, never typed in the admin
 # (votes and attendance on the session's pages, follow-ups through the agreement's page,
@@ -41,12 +42,14 @@ READ_ONLY_IN_THE_ADMIN = {
     "agendas.AgreementFollowUp",
     "agendas.Vote",
     "committee_sessions.Attendance",
+    "committee_sessions.ConveningConfirmation",
     "committee_sessions.NoticeDelivery",
     "django_tasks_database.DBTaskResult",
     "reports.ActaApproval",
     "reports.ActaErratum",
     "reports.InformeRender",
     "reports.WorkerHeartbeat",
+    "reminders.Reminder",
 }
 ROWS = 30  # enough rows to reveal a query per row in any list
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -236,6 +239,25 @@ def build_world(user):
         )
         for n, person in enumerate(people)
     )
+    Reminder.objects.bulk_create(
+        Reminder(
+            kind=Reminder.Kind.SESSION,
+            person=person,
+            session=first,
+            key=f"session:{first.pk}:{first.date}",
+            planned_at=timezone.now(),
+        )
+        for person in people
+    )
+    ReminderPreference.objects.bulk_create(
+        ReminderPreference(person=person, sessions=False) for person in people
+    )
+    ConveningConfirmation.objects.bulk_create(
+        ConveningConfirmation(
+            session=session, confirmed_by=user, confirmed_at=timezone.now(), warnings=["Aviso"]
+        )
+        for session in sessions
+    )
     # The objects with the most inline rows: their change pages reveal a query per row.
     return {Committee: cotaprep, Session: first, AgendaPoint: voted, Membership: memberships[0]}
 
@@ -277,7 +299,7 @@ def test_change_page_renders(admin_client, world, model, django_assert_max_num_q
 
 
 def test_every_quorum_model_is_registered():
-    ours = {"committees", "committee_sessions", "agendas", "reports"}
+    ours = {"committees", "committee_sessions", "agendas", "reports", "reminders"}
     models = {
         m
         for m in apps.get_models()

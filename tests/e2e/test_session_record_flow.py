@@ -59,12 +59,15 @@ def agenda_point(page, position: int):
 
 
 def convene(page, expect, reference: str):
+    page.get_by_role("link", name="Convocar…").click()
+    # The check page: a past date makes the notice shorter than the committee's rule; a
+    # warning the secretary confirms, not a refusal.
+    expect(page.locator(".convening-warnings")).to_contain_text("horas de anticipación")
+    page.get_by_label("Conozco estas advertencias").check()
     page.get_by_role("button", name="Convocar").click()
     expect(lifecycle_status(page)).to_have_text("Convocada")
     messages = page.locator("#mensajes")
     expect(messages).to_contain_text(f"Se convocó la {reference}.")
-    # A past date: the notice is shorter than the committee's rule; a warning, not a refusal.
-    expect(messages).to_contain_text("horas de anticipación")
     # Nobody in the demo has an e-mail address: the secretariat is told who got nothing.
     # (Listed by name in the database's order, which need not be Spanish alphabetical.)
     unreachable = page.get_by_role("alert").filter(has_text="sin correo electrónico")

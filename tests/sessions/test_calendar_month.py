@@ -282,3 +282,27 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     assert response.status_code == 200
     assert len(response.context["sessions"]) == sessions
     assert len(response.context["filters"].fields["organo"].choices) == committees + 1
+
+
+def test_a_month_and_year_picker_jumps_to_any_month(client, member, committee):
+    make_session(committee, date=datetime.date(2019, 7, 11))
+
+    response = signed_in(client, member).get(URL, {"mes": "2019-07"})
+
+    content = response.content.decode()
+    assert '<input type="month"' in content
+    assert 'name="mes" value="2019-07"' in content
+    assert response.context["month_title"] == "Julio de 2019"
+
+
+def test_on_a_phone_the_month_is_also_a_list_with_every_weekday(client, member, committee):
+    thursday = datetime.date(2024, 3, 14)
+    make_session(committee, date=thursday)
+
+    response = signed_in(client, member).get(URL, MARCH)
+
+    content = response.content.decode()
+    listing = re.search(r'<ol class="list-unstyled calendar-month-list.*?</ol>', content, re.S)
+    assert listing, "no list view of the month"
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", listing.group(0))).split())
+    assert "Jueves 14 de marzo de 2024" in text

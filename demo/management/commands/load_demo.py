@@ -3,11 +3,18 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from committees.models import Person
+from committees.models import Committee, Person
 from config.site import absolute_url
+from demo.current import (
+    CURRENT_SLUG,
+    adopt_open_agreements,
+    convene_next_session,
+    load_current_demo,
+)
 from demo.loader import load_demo
 from demo.simulation import simulate_season
 from reports.models import Acta, Informe
+from sessions.services import local_today
 
 DEMO_USERNAME = "admin"
 # Accounts for people of the demo committee, to see Quórum as they do.
@@ -18,9 +25,9 @@ DEMO_PEOPLE = {
 DEMO_PASSWORD = "quorum-demo"  # noqa: S105 - a published demo credential, DEBUG only
 
 
-def admin_url() -> str:
-    # The site's address: in development, the port ./dev run serves on.
-    return absolute_url(reverse("admin:index"))
+def login_url() -> str:
+    # The site's address (SITE_URL): in development, the port ./dev run serves on.
+    return absolute_url(reverse("login"))
 
 
 class Command(BaseCommand):
@@ -52,10 +59,41 @@ class Command(BaseCommand):
                 f"{summary.technical_secretaries} secretaría técnica."
             )
         )
+        current = self._load_current(summary.committee)
         self._ensure_superuser(password)
         self._ensure_people_accounts(password)
         if simulate:
             self._simulate(summary.committee)
+            self._simulate_current(current)
+
+    def _load_current(self, season):
+        today = local_today(season)
+        if load_current_demo(today) is None:
+            self.stdout.write(
+                "El comité de demostración en fechas actuales ya existe; se conserva."
+            )
+        current = Committee.objects.get(slug=CURRENT_SLUG)
+        upcoming = current.sessions.filter(date__gte=today).count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Comité en fechas actuales: {current.name} ({current.process}), "
+                f"{upcoming} sesiones y reuniones por venir."
+            )
+        )
+        return current
+
+    def _simulate_current(self, current):
+        today = local_today(current)
+        season = simulate_season(current, until=today)
+        adopted = adopt_open_agreements(current, today)
+        convened = convene_next_session(current, today)
+        self.stdout.write(
+            self.style.WARNING(
+                f"SIMULACIÓN en fechas actuales: {season.sessions_held} sesiones celebradas "
+                f"antes de hoy, {season.agreements + adopted} acuerdos; "
+                + (f"convocada: {convened.title} ({convened.date:%d/%m/%Y})." if convened else "")
+            )
+        )
 
     def _simulate(self, committee):
         season = simulate_season(committee)
@@ -79,7 +117,7 @@ class Command(BaseCommand):
         if User.objects.filter(username=DEMO_USERNAME).exists():
             self.stdout.write(
                 f"La cuenta «{DEMO_USERNAME}» ya existe; se conserva su contraseña. "
-                f"Entre en {admin_url()}"
+                f"Entre en {login_url()}"
             )
             return
         if password is None:
@@ -95,7 +133,7 @@ class Command(BaseCommand):
         User.objects.create_superuser(DEMO_USERNAME, "admin@example.org", password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Entre en {admin_url()} con el usuario «{DEMO_USERNAME}» y la "
+                f"Entre en {login_url()} con el usuario «{DEMO_USERNAME}» y la "
                 f"contraseña «{password}»."
             )
         )
