@@ -1,5 +1,9 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +19,12 @@ from reports.services import actas_pending_approval
 from sessions.models import Session
 
 from .models import Committee, Membership, Person
+
+# The committee page shows the sessions ahead and those of the last twelve months; earlier
+# years are a click away (?anio=), so the page does not grow with the committee's history.
+SEASON_DAYS = 365
+# Late actas listed by name; the rest are counted.
+OVERDUE_SHOWN = 10
 
 
 def get_committee_for_user(user, slug: str, *, manage: bool = False) -> Committee:
@@ -66,12 +76,24 @@ def committee_detail(request, slug):
     for membership in memberships:
         by_role[Membership.Role(membership.role)].append(membership)
     today = timezone.localdate()
-    sessions = list(
-        Session.objects.for_user(request.user)
-        .filter(committee=committee)
-        .select_related("committee", "acta")
-        .order_by("date", "start_time")
+    visible = Session.objects.for_user(request.user).filter(committee=committee)
+    season_start = today - datetime.timedelta(days=SEASON_DAYS)
+    year = _chosen_year(request, season_start)
+    shown = (
+        visible.filter(date__gte=season_start)
+        if year is None
+        else visible.filter(Q(date__year=year, date__lt=season_start) | Q(date__gte=today))
     )
+    sessions = list(shown.select_related("committee", "acta").order_by("date", "start_time"))
+    # The earlier years a click away, with how many sessions each had: one aggregate.
+    earlier_years = list(
+        visible.filter(date__lt=season_start)
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+    )
+    overdue = _overdue_actas(committee, visible)
     context = {
         "committee": committee,
         "attributions": committee.attributions.all(),
@@ -80,34 +102,40 @@ def committee_detail(request, slug):
         ],
         "upcoming": [s for s in sessions if s.date >= today],
         "past": [s for s in sessions if s.date < today][::-1],
+        "year": year,
+        "season_start": season_start,
+        "earlier_years": earlier_years,
         "can_manage": Committee.objects.for_user(request.user, manage=True)
         .filter(pk=committee.pk)
         .exists(),
         "today": today,
-        "overdue_actas": _overdue_actas(committee, sessions),
+        "overdue_actas": overdue[:OVERDUE_SHOWN],
+        "overdue_more": max(0, len(overdue) - OVERDUE_SHOWN),
         "compliance": committee_summary(committee),
         "feed_url": absolute_url(reverse("sessions:committee-feed", args=[committee.slug])),
     }
     return render(request, "committees/committee_detail.html", context)
 
 
-def _overdue_actas(committee: Committee, sessions: list[Session]) -> list[Session]:
+def _chosen_year(request, season_start: datetime.date) -> int | None:
+    """The earlier year asked for with ?anio=, or None for the current season."""
+    try:
+        year = int(request.GET.get("anio", ""))
+    except ValueError:
+        return None
+    return year if 1900 <= year <= season_start.year else None
+
+
+def _overdue_actas(committee: Committee, visible) -> list[Session]:
     """
     The sessions the user sees whose acta is still a draft (or not drafted) past the
-    committee's deadline. Only a held session with an acta still to approve can be late:
-    without one among ``sessions`` the rule is not even looked up.
+    committee's deadline, oldest first.
     """
-    waiting = [
-        session
-        for session in sessions
-        if session.status == Session.Status.HELD
-        and session.has_acta
-        and not getattr(getattr(session, "acta", None), "is_frozen", False)
-    ]
-    if not waiting:
+    pending = actas_pending_approval(committee)
+    if not pending:
         return []
-    visible = {session.pk: session for session in sessions}
-    return [visible[s.pk] for s in actas_pending_approval(committee) if s.pk in visible]
+    seen = set(visible.filter(pk__in=[s.pk for s in pending]).values_list("pk", flat=True))
+    return [session for session in pending if session.pk in seen]
 
 
 @login_required

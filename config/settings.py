@@ -224,7 +224,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "quorum_cache",
-    }
+    },
+    # Rendered calendar feeds, kept under their ETag (sessions.views): in each process's
+    # memory, so a repeated 200 costs no query and no file; the oldest go first.
+    "feeds": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "quorum-feeds",
+        "OPTIONS": {"MAX_ENTRIES": envint("FEED_CACHE_ENTRIES", "300")},
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -109,6 +109,9 @@ def _points_queryset() -> QuerySet:
 class Validators:
     etag: str
     last_modified: datetime.datetime | None
+    # The date of the latest session the feed covers: a feed's window reaches back from it
+    # when the committee stopped meeting more than a year ago (sessions.views).
+    last_date: datetime.date | None = None
 
 
 def _deleted_subquery(committee_ref) -> Subquery:
@@ -134,6 +137,7 @@ def _versions(sessions: QuerySet) -> dict:
         versions=Sum("calendar_version"),
         newest=Max("pk"),
         changed_at=Max("calendar_changed_at"),
+        last_date=Max("date"),
     )
 
 
@@ -166,10 +170,11 @@ def committee_validators(committee: Committee, *, base_url: str) -> Validators:
     """
     versions = _versions(committee.sessions.all())
     facts = _committee_facts(committee)
-    return _validators(
+    validators = _validators(
         ("committee", base_url, facts, versions),
         (versions["changed_at"], facts[-1]),
     )
+    return dataclasses.replace(validators, last_date=versions["last_date"])
 
 
 def person_validators(person: Person, sessions: QuerySet, *, base_url: str) -> Validators:
@@ -181,10 +186,11 @@ def person_validators(person: Person, sessions: QuerySet, *, base_url: str) -> V
         )
     ).order_by("pk")
     facts = [_committee_facts(committee) for committee in committees]
-    return _validators(
+    validators = _validators(
         ("person", base_url, person.pk, person.name, person.honorific, facts, versions),
         (versions["changed_at"], *(fact[-1] for fact in facts)),
     )
+    return dataclasses.replace(validators, last_date=versions["last_date"])
 
 
 def session_validators(session: Session, *, base_url: str) -> Validators:

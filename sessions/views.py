@@ -1,11 +1,14 @@
 """The calendar (month and list), the session page and its lifecycle, new sessions, downloads."""
 
 import calendar as pycalendar
+import dataclasses
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,6 +59,38 @@ from .shortcuts import get_session_for_user
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+# A feed carries twelve months of history and everything ahead: a subscribed calendar
+# rarely looks further back, and the body no longer grows with the committee's age. A
+# committee that stopped meeting keeps the last twelve months it met (its feed never goes
+# empty). ``?historial=completo`` gives every session.
+FEED_HISTORY_DAYS = 365
+FULL_HISTORY_PARAMETER = ("historial", "completo")
+# The rendered body is kept under its ETag (which changes with anything an event shows) in
+# the "feeds" cache (settings), so a repeated 200 is one read from memory.
+FEED_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _feed_window(request: HttpRequest, validators: ical.Validators) -> datetime.date | None:
+    """The first day the feed shows, or None for the full history."""
+    name, value = FULL_HISTORY_PARAMETER
+    if request.GET.get(name) == value:
+        return None
+    until = timezone.localdate()
+    if validators.last_date is not None:
+        until = min(until, validators.last_date)
+    return until - datetime.timedelta(days=FEED_HISTORY_DAYS)
+
+
+def _windowed(sessions, since: datetime.date | None):
+    return sessions if since is None else sessions.filter(date__gte=since)
+
+
+def _with_window(validators: ical.Validators, since: datetime.date | None) -> ical.Validators:
+    """The window is part of what the body shows: it moves the ETag once a day."""
+    digest = hashlib.sha256(f"{validators.etag}|{since}".encode()).hexdigest()[:32]
+    return dataclasses.replace(validators, etag=f'"{digest}"')
+
+
 @require_safe
 def committee_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The committee's public sessions, for anyone to subscribe to without signing in."""
@@ -64,14 +99,17 @@ def committee_feed(request: HttpRequest, slug: str) -> HttpResponse:
     )
     base_url = _base_url(request)
     validators = ical.committee_validators(committee, base_url=base_url)
+    since = _feed_window(request, validators)
+    validators = _with_window(validators, since)
     return _calendar_response(
         request,
         validators,
         lambda: ical.committee_calendar(
             committee,
-            ical.feed_sessions(committee.sessions.filter(is_public=True)),
+            ical.feed_sessions(_windowed(committee.sessions.filter(is_public=True), since)),
             base_url=base_url,
         ),
+        cache_body=True,
         filename=f"{committee.slug}.ics",
         private=False,
     )
@@ -89,10 +127,15 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     sessions = Session.objects.for_person(person)
     base_url = _base_url(request)
     validators = ical.person_validators(person, sessions, base_url=base_url)
+    since = _feed_window(request, validators)
+    validators = _with_window(validators, since)
     return _calendar_response(
         request,
         validators,
-        lambda: ical.personal_calendar(person, ical.feed_sessions(sessions), base_url=base_url),
+        lambda: ical.personal_calendar(
+            person, ical.feed_sessions(_windowed(sessions, since)), base_url=base_url
+        ),
+        cache_body=True,
         filename="calendario.ics",
         private=True,
     )
@@ -137,6 +180,7 @@ def _calendar_response(
     filename: str,
     private: bool,
     as_attachment: bool = False,
+    cache_body: bool = False,
 ) -> HttpResponse:
     """
     The calendar with its validators, which come from the version columns of what the
@@ -148,7 +192,18 @@ def _calendar_response(
     if validators.last_modified is not None:
         timestamp = int(validators.last_modified.timestamp())
     not_modified = get_conditional_response(request, etag=validators.etag, last_modified=timestamp)
-    response = not_modified or HttpResponse(build_body(), content_type=CALENDAR_CONTENT_TYPE)
+    if not_modified is None:
+        body = None
+        key = f"ical-feed:{validators.etag}"
+        if cache_body:
+            body = caches["feeds"].get(key)
+        if body is None:
+            body = build_body()
+            if cache_body:
+                caches["feeds"].set(key, body, FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
+    else:
+        response = not_modified
     if not_modified is None:
         response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     response["ETag"] = validators.etag

@@ -26,6 +26,14 @@ def _media_of_the_test(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_feed_left_from_another_test():
+    """Rendered feeds are kept in memory under their ETag: each test starts without them."""
+    from django.core.cache import caches
+
+    caches["feeds"].clear()
+
+
 @pytest.fixture
 def alice(django_user_model):
     """The technical secretariat's staff account (superuser for the admin site)."""

@@ -188,3 +188,49 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     assert response.status_code == 200
     assert len(response.context["upcoming"]) + len(response.context["past"]) == sessions
     assert sum(len(group) for _, group in response.context["members_by_role"]) == memberships
+
+
+def test_earlier_years_are_a_click_away_with_their_counts(client, member, committee):
+    recent = make_session(committee, date=in_days(-30))
+    ahead = make_session(committee, date=in_days(30))
+    two_years_ago = in_days(-730)
+    old = make_session(committee, date=two_years_ago)
+    make_session(committee, date=two_years_ago + datetime.timedelta(days=1))
+
+    response = signed_in(client, member).get(url(committee))
+    assert response.context["upcoming"] == [ahead]
+    assert response.context["past"] == [recent]
+    assert response.context["earlier_years"][0]["year"] <= two_years_ago.year + 1
+    text = page_text(response)
+    assert "Años anteriores:" in text
+    assert f'href="?anio={old.date.year}"' in response.text
+
+    by_year = client.get(url(committee), {"anio": old.date.year})
+    assert by_year.context["year"] == old.date.year
+    assert old in by_year.context["past"]
+    assert recent not in by_year.context["past"]
+    assert by_year.context["upcoming"] == [ahead]
+    assert f"Sesiones de {old.date.year}" in page_text(by_year)
+    assert "Últimos doce meses" in page_text(by_year)
+
+
+@pytest.mark.parametrize("year", ["dos mil", "1800", "99999"])
+def test_a_bad_year_shows_the_current_season(client, member, committee, year):
+    recent = make_session(committee, date=in_days(-30))
+    response = signed_in(client, member).get(url(committee), {"anio": year})
+    assert response.status_code == 200
+    assert response.context["year"] is None
+    assert response.context["past"] == [recent]
+
+
+def test_the_page_does_not_list_a_long_history(
+    client, member, committee, django_assert_max_num_queries
+):
+    for n in range(40):
+        make_session(committee, date=in_days(-400 - 7 * n))
+    recent = make_session(committee, date=in_days(-3))
+    signed_in(client, member)
+    with django_assert_max_num_queries(30):
+        response = client.get(url(committee))
+    assert response.context["past"] == [recent]
+    assert sum(entry["count"] for entry in response.context["earlier_years"]) == 40

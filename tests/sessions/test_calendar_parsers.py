@@ -30,6 +30,9 @@ pytestmark = pytest.mark.django_db
 
 INSTITUTION = "Instituto Electoral y de Participación Ciudadana del Estado de Jalisco, IEPC"
 
+# The season spans more than a year: every session, not the default window.
+FULL_HISTORY = {"historial": "completo"}
+
 
 @pytest.fixture
 def committee():
@@ -103,7 +106,7 @@ def assert_parsers_agree(body: bytes, expected_uids: set[str]) -> dict:
 
 
 def test_the_committee_feed_reads_the_same_in_three_parsers(client, committee, season):
-    response = client.get(reverse("sessions:committee-feed", args=[committee.slug]))
+    response = client.get(reverse("sessions:committee-feed", args=[committee.slug]), FULL_HISTORY)
     public = {ical.session_uid(s) for s in Session.objects.filter(committee=committee)}
     public -= {ical.session_uid(season[-1])}  # the private one
     assert len(public) == committee.sessions.filter(is_public=True).count() == 7
@@ -138,7 +141,7 @@ def test_the_committee_feed_reads_the_same_in_three_parsers(client, committee, s
 def test_historical_daylight_saving_in_mexico_city_is_right_in_every_parser(
     client, committee, season
 ):
-    response = client.get(reverse("sessions:committee-feed", args=[committee.slug]))
+    response = client.get(reverse("sessions:committee-feed", args=[committee.slug]), FULL_HISTORY)
     body = response.content.decode()
     # Daylight time of 2021 began on 4 April at 02:00 (CST), and of 2022 on 3 April;
     # it ended on 31 October 2021 and 30 October 2022 at 02:00 (CDT); none since.
@@ -168,7 +171,7 @@ def test_the_personal_feed_and_the_session_file_read_the_same(client, committee,
     elsewhere = make_session(make_committee(), date=datetime.date(2024, 5, 1))
     make_membership(elsewhere.committee, person=membership.person, role="technical_secretary")
     personal = client.get(
-        reverse("sessions:personal-feed", args=[membership.person.calendar_token])
+        reverse("sessions:personal-feed", args=[membership.person.calendar_token]), FULL_HISTORY
     )
     visible = Session.objects.for_person(membership.person)
     assert visible.count() == 9
@@ -181,7 +184,7 @@ def test_the_personal_feed_and_the_session_file_read_the_same(client, committee,
 
 def test_a_committee_without_public_sessions_serves_a_valid_calendar(client, committee):
     make_session(committee, is_public=False)
-    response = client.get(reverse("sessions:committee-feed", args=[committee.slug]))
+    response = client.get(reverse("sessions:committee-feed", args=[committee.slug]), FULL_HISTORY)
     parsed = assert_parsers_agree(response.content, set())
     # A VCALENDAR needs at least one component (RFC 5545 3.6): its VTIMEZONE.
     assert parsed["_js"]["components"] == 1
