@@ -169,6 +169,9 @@ ROWS = {
     "reports:informe-edit": ("get", MANAGERS, ("informe",)),
     "reports:informe-present": ("post", MANAGERS, ("informe",)),
     "reports:acta-sign": ("post", draft_acta_readers, SESSION_STATES),
+    # Search answers everyone signed in, with what each may see (tests/search checks that).
+    "search:search": ("get", SIGNED, ()),
+    "reminders:preferences": ("get", SIGNED, ()),
     # The public face: the same answer for everyone, signed in or not (issue 18).
     "verification:verify": ("get", set(ROLES), ()),
     "transparency:index": ("get", set(ROLES), ()),
