@@ -131,6 +131,15 @@ def _overdue_actas(committee: Committee, visible) -> list[Session]:
     The sessions the user sees whose acta is still a draft (or not drafted) past the
     committee's deadline, oldest first.
     """
+    # Only a held session with an acta still to approve can be late: without one the rule
+    # is not even looked up.
+    waiting = (
+        committee.sessions.with_acta()
+        .filter(status=Session.Status.HELD)
+        .filter(Q(acta__isnull=True) | Q(acta__status=Acta.Status.DRAFT))
+    )
+    if not waiting.exists():
+        return []
     pending = actas_pending_approval(committee)
     if not pending:
         return []

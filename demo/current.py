@@ -78,6 +78,8 @@ def current_data(today: datetime.date, data: dict | None = None) -> dict:
     process["election_day"] = _shift(process["election_day"], days)
     committee = data["committee"]
     committee["slug"] = CURRENT_SLUG
+    # Its own oficio numbers: the 2023-2024 COTAPREP of the same institute keeps its series.
+    committee["folio_pattern"] = f"IEPC/COTAPREP-{start_year}/{{SEQ}}/{{YEAR}}"
     for key in ("integrated_on", "installed_on", "closed_on"):
         committee[key] = _shift(committee.get(key), days)
     term = data["membership_term"]

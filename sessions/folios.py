@@ -7,9 +7,11 @@ issue leaves no number taken.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committees.models import Committee
 
@@ -27,11 +29,22 @@ def _issue(committee: Committee, kind: str, *, on: datetime.date, **document) ->
     year = on.year
     last = Folio.objects.filter(committee=committee, year=year).aggregate(last=Max("number"))
     number = (last["last"] or 0) + 1
+    code = committee.format_folio(number, year)
+    if Folio.objects.filter(code=code).exists():
+        # Another committee's pattern gives the same oficio number (two committees of one
+        # institute with the same short name): refuse rather than issue a duplicate.
+        raise ValidationError(
+            _(
+                "El número de oficio %(code)s ya lo emitió otro órgano colegiado. Ajuste el "
+                "patrón de folios de %(committee)s en la administración para que sea único."
+            )
+            % {"code": code, "committee": committee.short_name}
+        )
     return Folio.objects.create(
         committee=committee,
         year=year,
         number=number,
-        code=committee.format_folio(number, year),
+        code=code,
         kind=kind,
         **document,
     )

@@ -123,10 +123,14 @@ def upcoming_session_with_document(committee: Committee, *, days_ahead: int = 20
     An ordinary session twenty days from now with one specific point and its PDF, made
     through the same services as the pages. Returns (session, point, document, pdf bytes).
     """
+    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    # The seats of the 2023-2024 season ended in June 2024: renewed here, so the members
+    # are in office on the day of the session (visibility follows the term).
+    committee.memberships.filter(end__lt=day).update(end=day + datetime.timedelta(days=365))
     session = schedule_session(
         committee=committee,
         kind=Session.Kind.ORDINARY,
-        date=timezone.localdate() + datetime.timedelta(days=days_ahead),
+        date=day,
         start_time=datetime.time(11, 0),
         end_time=datetime.time(13, 0),
         place="Sala de sesiones del Consejo General, IEPC Jalisco",

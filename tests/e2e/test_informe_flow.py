@@ -216,13 +216,15 @@ def test_the_secretary_writes_prints_and_presents_a_bimonthly_informe(
 
 
 def test_a_member_sees_the_informe_but_cannot_write_or_present_it(page, expect, demo):
-    """The informes are the committee's: a member reads them and may print them."""
+    """The informes are the committee's: a member reads a presented one and may print it."""
     informe = create_informe(
         demo.committee,
         kind=Informe.Kind.BIMONTHLY,
         period_start=datetime.date(2023, 11, 1),
         period_end=datetime.date(2023, 12, 31),
     )
+    # Drafts are the secretariat's alone (issue 13); members read it once presented.
+    Informe.objects.filter(pk=informe.pk).update(status=Informe.Status.PRESENTED)
     sign_in(page, demo.member)
     page.goto(reverse("reports:informes", args=[demo.committee.slug]))
     expect(page.get_by_role("link", name="Nuevo informe")).to_have_count(0)
@@ -232,7 +234,7 @@ def test_a_member_sees_the_informe_but_cannot_write_or_present_it(page, expect, 
     expect(region(page, "Registrar su presentación")).to_have_count(0)
     assert_accessible(page, "informe-integrante")
 
-    region(page, "Documento PDF").get_by_role("button", name="Generar PDF del proyecto").click()
+    region(page, "Documento PDF").get_by_role("button", name="Generar PDF de consulta").click()
     page.wait_for_url(re.compile(rf"/informes/{informe.pk}/impresiones/\d+/$"))
     expect(page.get_by_role("status")).to_contain_text("El PDF está listo")
 

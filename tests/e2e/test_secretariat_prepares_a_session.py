@@ -104,7 +104,7 @@ def test_the_secretary_creates_a_session_and_builds_its_agenda(page, expect, dem
     page.wait_for_url(re.compile(rf"/sesiones/{session.pk}/#punto-\d+$"))
     expect(page.get_by_role("alert")).to_contain_text("Se cargó el documento")
     link = page.locator("#orden-del-dia").get_by_role(
-        "link", name="Avance de la implementación del PREP"
+        "link", name="Avance de la implementación del PREP", exact=True
     )
     expect(link).to_be_visible()
     expect(page.locator("#orden-del-dia")).to_contain_text("avance-implementacion-prep.pdf")

@@ -38,10 +38,14 @@ MINUTES = (
 OBSERVATION = "Sugiero precisar que la votación del orden del día fue nominal."
 
 
-def open_session_page(page, expect, committee, title: str):
-    """From the committee's page, through its list of past sessions."""
+def open_session_page(page, expect, committee, title: str, year: int = 2024):
+    """From the committee's page, through its year's list of past sessions."""
     page.goto(reverse("committees:detail", args=[committee.slug]))
-    page.get_by_role("region", name="Sesiones anteriores").get_by_role(
+    # The 2023-2024 season is older than the last twelve months: its year is a click away.
+    page.get_by_role("navigation", name="Sesiones por año").get_by_role(
+        "link", name=str(year), exact=True
+    ).click()
+    page.get_by_role("region", name=f"Sesiones de {year}").get_by_role(
         "link", name=title, exact=True
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
