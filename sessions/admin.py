@@ -16,7 +16,7 @@ from committees.admin import (
 from committees.models import Committee
 
 from .forms import CancelSessionsForm, PostponeSessionsForm, SessionAdminForm
-from .models import Attendance, ConveningConfirmation, NoticeDelivery, Session
+from .models import Attendance, ConveningConfirmation, Folio, NoticeDelivery, Session
 from .seal_admin import SealedInlineMixin, SealedRecordAdminMixin
 from .services import (
     cancel_session,
@@ -336,6 +336,26 @@ class ConveningConfirmationAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
     list_filter = (("session__committee", CommitteeListFilter), "confirmed_at")
     list_select_related = ("session__committee", "confirmed_by")
     fields = ("session", "confirmed_by", "confirmed_at", "warnings")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Folio)
+class FolioAdmin(ListSelectRelatedMixin, admin.ModelAdmin):
+    """Oficio numbers issued: read only, a number once taken is never changed or reused."""
+
+    list_display = ("code", "kind", "committee", "session", "informe", "issued_at")
+    list_filter = (("committee", CommitteeListFilter), "kind", "year")
+    list_select_related = ("committee", "session__committee", "informe__committee")
+    search_fields = ("code",)
+    fields = ("code", "committee", "year", "number", "kind", "session", "informe", "issued_at")
 
     def has_add_permission(self, request):
         return False

@@ -29,11 +29,13 @@ from reports.models import (
     ActaApproval,
     ActaErratum,
     ActaObservation,
+    DocumentSignature,
     Informe,
     InformeRender,
+    TrustRoot,
     WorkerHeartbeat,
 )
-from sessions.models import Attendance, ConveningConfirmation, NoticeDelivery, Session
+from sessions.models import Attendance, ConveningConfirmation, Folio, NoticeDelivery, Session
 
 # What the admin only shows: each is written by its workflow, never typed in the admin
 # (votes and attendance on the session's pages, follow-ups through the agreement's page,
@@ -43,10 +45,12 @@ READ_ONLY_IN_THE_ADMIN = {
     "agendas.Vote",
     "committee_sessions.Attendance",
     "committee_sessions.ConveningConfirmation",
+    "committee_sessions.Folio",
     "committee_sessions.NoticeDelivery",
     "django_tasks_database.DBTaskResult",
     "reports.ActaApproval",
     "reports.ActaErratum",
+    "reports.DocumentSignature",
     "reports.InformeRender",
     "reports.WorkerHeartbeat",
     "reminders.Reminder",
@@ -257,6 +261,32 @@ def build_world(user):
             session=session, confirmed_by=user, confirmed_at=timezone.now(), warnings=["Aviso"]
         )
         for session in sessions
+    )
+    Folio.objects.create(
+        committee=cotaprep,
+        year=2024,
+        number=1,
+        code="IEPC/COTAPREP/901/2024",
+        kind=Folio.Kind.CONVOCATORIA,
+        session=first,
+    )
+    TrustRoot.objects.create(
+        name="AC de pruebas",
+        certificate=b"0",
+        subject="CN=AC de pruebas",
+        fingerprint="0" * 64,
+        not_after=timezone.now(),
+    )
+    DocumentSignature.objects.create(
+        acta=acta,
+        sequence=1,
+        person=people[0],
+        signed_at=timezone.now(),
+        pdf="firmas/acta-1-firma-1.pdf",
+        pdf_sha256="0" * 64,
+        signer_name="PERSONA DE PRUEBA",
+        certificate_serial="1",
+        certificate_issuer="CN=AC de pruebas",
     )
     # The objects with the most inline rows: their change pages reveal a query per row.
     return {Committee: cotaprep, Session: first, AgendaPoint: voted, Membership: memberships[0]}

@@ -477,8 +477,9 @@ def test_the_session_page_stays_bounded_with_the_record(
     # institution, 6 whether the user manages it, 7 the points, 8 their documents, 9 their
     # votes, 10 their agreements, 11 the agenda's version, 12 the agreements open that day
     # (under the follow-up point), 13 the attendance, 14 the points for approval still
-    # undecided and 15 the notices sent (lifecycle panel).
-    with django_assert_max_num_queries(15):
+    # undecided, 15 the notices sent and 16 the convening warnings confirmed (lifecycle
+    # panel).
+    with django_assert_max_num_queries(16):
         response = client.get(session_url(session))
 
     assert len(response.context["open_agreements"]) == points

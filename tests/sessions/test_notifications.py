@@ -632,8 +632,9 @@ def test_the_session_page_with_the_lifecycle_panel_has_bounded_queries(
     # documents, 9 the agenda's version, 10 the attendance (record panel); the lifecycle
     # panel: 11 those present and 12 the members with vote (the live quorum), 13 the rule
     # SES-04 and 14 the committee's own value for it, 15 the notices with their people;
-    # 16 the points deferred at earlier sessions (offered while the agenda is prepared).
-    with django_assert_max_num_queries(16):
+    # 16 the points deferred at earlier sessions (offered while the agenda is prepared);
+    # 17 the convening warnings the secretary confirmed.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("sessions:detail", args=[session.pk]))
 
     assert response.status_code == 200

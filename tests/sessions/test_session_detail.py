@@ -191,4 +191,4 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
 
     assert response.status_code == 200
     assert len(response.context["points"]) == points
-    assert response.text.count("/documentos/") == documents
+    assert response.text.count('href="/documentos/') == documents
