@@ -17,7 +17,7 @@ QUERY_BUDGET = {
     "Plantilla de 50 filas": 0,
     "Inicio": 9,
     "Órgano (16 sesiones)": 38,
-    "Órgano (historia larga)": 29,
+    "Órgano (historia larga)": 30,
     "Sesión (9 puntos)": 14,
     "Calendario (mes)": 6,
     "Cumplimiento": 33,

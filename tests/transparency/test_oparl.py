@@ -38,11 +38,11 @@ def test_every_object_of_the_demo_validates_and_every_list_is_followed_to_the_en
 def test_the_api_shows_nothing_private(client, demo):
     seen = []
     for url in (
-        "/oparl/v1.1/bodies/1/meetings/",
-        "/oparl/v1.1/bodies/1/people/",
-        "/oparl/v1.1/bodies/1/files/",
-        "/oparl/v1.1/bodies/1/agenda-items/",
-        "/oparl/v1.1/bodies/1/memberships/",
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/meetings/",
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/people/",
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/files/",
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/agenda-items/",
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/memberships/",
     ):
         while url:
             page = client.get(url).json()
@@ -65,7 +65,7 @@ def test_votes_and_agreements_are_namespaced_extras(client, demo):
 
 
 def test_modified_since_returns_only_what_changed(client, demo):
-    url = "/oparl/v1.1/bodies/1/meetings/"
+    url = f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/meetings/"
     everything = client.get(url).json()["pagination"]["totalElements"]
     since = timezone.now() + datetime.timedelta(milliseconds=5)
     stamp = since.isoformat().replace("+00:00", "Z")
@@ -82,13 +82,21 @@ def test_modified_since_returns_only_what_changed(client, demo):
         str(demo["open_session"].pk)
     ]
     assert everything > 1
-    items = client.get("/oparl/v1.1/bodies/1/agenda-items/", {"modified_since": stamp}).json()
+    items = client.get(
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/agenda-items/",
+        {"modified_since": stamp},
+    ).json()
     assert [item["name"] for item in items["data"]] == ["Asuntos generales (corregido)"]
 
 
 def test_a_bad_filter_or_page_is_a_clear_400(client, demo):
-    response = client.get("/oparl/v1.1/bodies/1/meetings/", {"modified_since": "ayer"})
+    response = client.get(
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/meetings/",
+        {"modified_since": "ayer"},
+    )
     assert response.status_code == 400
     assert "ISO 8601" in response.json()["error"]
-    response = client.get("/oparl/v1.1/bodies/1/meetings/", {"page": "999"})
+    response = client.get(
+        f"/oparl/v1.1/bodies/{demo['committee'].institution_id}/meetings/", {"page": "999"}
+    )
     assert response.status_code == 400 and "no existe" in response.json()["error"]
