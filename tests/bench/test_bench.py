@@ -18,7 +18,7 @@ QUERY_BUDGET = {
     "Inicio": 9,
     "Órgano (16 sesiones)": 38,
     "Órgano (historia larga)": 30,
-    "Sesión (9 puntos)": 14,
+    "Sesión (9 puntos)": 15,
     "Calendario (mes)": 6,
     "Cumplimiento": 33,
     "Calendario del órgano (.ics)": 2,
