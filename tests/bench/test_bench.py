@@ -25,8 +25,8 @@ QUERY_BUDGET = {
     "Calendario del órgano, 304": 2,
     "Calendario largo (.ics)": 2,
     "Calendario largo, 304": 2,
-    "Calendario personal (.ics)": 3,
-    "Calendario personal, 304": 3,
+    "Calendario personal (.ics)": 4,
+    "Calendario personal, 304": 4,
     "Orden del día PDF (en caché)": 7,
     "Acta archivada PDF": 5,
 }
